@@ -33,8 +33,14 @@ export const ProviderSchema = z.object({
   auth: AuthStyle,
   /** Path template appended to baseUrl for chat; placeholders `{model}`. Defaults per protocol when absent. */
   chatPath: z.string().optional(),
+  /** Path template for streaming chat when it differs (Gemini's `:streamGenerateContent?alt=sse`). */
+  streamChatPath: z.string().optional(),
   /** Extra query string appended to every call (Azure's `api-version=...`). */
   query: z.record(z.string(), z.string()).optional(),
+  /** False when the model travels in the URL only (Azure deployments, Vertex, Bedrock, Gemini). */
+  modelInBody: z.boolean().default(true),
+  /** Fields merged into every request body (e.g. `anthropic_version` on Bedrock and Vertex). */
+  bodyDefaults: z.record(z.string(), z.unknown()).optional(),
   /** True when the operator runs it (vLLM, Ollama): base URL must come from configuration. */
   selfHosted: z.boolean().default(false),
   /** Data-centre PUE (dimensionless) as a range; a scalar is written min = max. */
