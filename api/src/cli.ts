@@ -5,10 +5,19 @@
 type Command = { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  start: { summary: 'migrate, import the catalog and serve the gateway', load: () => import('./commands/start') },
+  start: {
+    summary: 'migrate, import the catalog and serve the gateway',
+    load: () => import('./commands/start'),
+  },
   migrate: { summary: 'apply database migrations and exit', load: () => import('./commands/migrate') },
-  eco: { summary: 'read JSON lines of eco inputs on stdin, write estimates', load: () => import('./commands/eco') },
-  grid: { summary: 'grid import <file.csv>: load licensed grid factors', load: () => import('./commands/grid') },
+  eco: {
+    summary: 'read JSON lines of eco inputs on stdin, write estimates',
+    load: () => import('./commands/eco'),
+  },
+  grid: {
+    summary: 'grid import <file.csv>: load licensed grid factors',
+    load: () => import('./commands/grid'),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

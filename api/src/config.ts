@@ -1,0 +1,81 @@
+/**
+ * The only module that reads process.env: everything else receives a typed Config.
+ * Provider credentials are read separately by providers/credentials.ts from the same env snapshot.
+ */
+import { z } from 'zod';
+
+const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+const EnvSchema = z.object({
+  PORT: intFrom(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  LOWROUTER_DATA_DIR: z.string().default('.lowrouter'),
+  /** The bootstrap (instance admin) key; generated and printed once when absent. */
+  LOWROUTER_ADMIN_KEY: z
+    .string()
+    .regex(
+      /^lr_[0-9A-Za-z]{43,}$/,
+      'must be lr_ followed by at least 43 base62 characters (leave it unset to have one generated)',
+    )
+    .optional(),
+  /** Secret for the keyed hash of API keys; generated and kept in the database when absent. */
+  LOWROUTER_KEY_SECRET: z.string().min(16).optional(),
+  /** Platform fee on top of the upstream price, in percent (default 5). */
+  LOWROUTER_FEE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  /** Regions above this grid intensity (gCO2e/kWh) are tried last unless pinned. */
+  LOWROUTER_HIGH_INTENSITY_THRESHOLD: z.coerce.number().positive().default(500),
+  LOWROUTER_MAX_BODY_BYTES: intFrom(4 * 1024 * 1024),
+  LOWROUTER_MAX_MESSAGES: intFrom(1000),
+  /** Months of request rows kept on Postgres; 0 keeps everything. Rollups are never dropped. */
+  LOWROUTER_RETENTION_MONTHS: intFrom(0),
+  LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Labels the UI as showing demo data (set by `pnpm demo`). */
+  LOWROUTER_DEMO: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminKey: string | undefined;
+  keySecret: string | undefined;
+  feePercent: number;
+  highIntensityThreshold: number;
+  maxBodyBytes: number;
+  maxMessages: number;
+  retentionMonths: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  demo: boolean;
+  /** The environment snapshot, for provider credentials only. */
+  env: Readonly<Record<string, string | undefined>>;
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.LOWROUTER_DATA_DIR,
+    adminKey: e.LOWROUTER_ADMIN_KEY,
+    keySecret: e.LOWROUTER_KEY_SECRET,
+    feePercent: e.LOWROUTER_FEE_PERCENT,
+    highIntensityThreshold: e.LOWROUTER_HIGH_INTENSITY_THRESHOLD,
+    maxBodyBytes: e.LOWROUTER_MAX_BODY_BYTES,
+    maxMessages: e.LOWROUTER_MAX_MESSAGES,
+    retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
+    logLevel: e.LOWROUTER_LOG_LEVEL,
+    demo: e.LOWROUTER_DEMO,
+    env: { ...env },
+  };
+}

@@ -1,0 +1,366 @@
+/**
+ * Every table LowRouter needs. Units are in the column names: `_micro` is integer micro-USD,
+ * `_wh` Wh, `_g` gCO2e, `_ms` milliseconds. Row types come from `$inferSelect`, never redeclared.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const micro = (name: string) => bigint(name, { mode: 'number' });
+
+// ---------------------------------------------------------------- catalog
+
+export const providers = pgTable('providers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  protocol: text('protocol').notNull(),
+  baseUrl: text('base_url').notNull(),
+  auth: text('auth').notNull(),
+  selfHosted: boolean('self_hosted').notNull().default(false),
+  pueMin: doublePrecision('pue_min').notNull(),
+  pueMax: doublePrecision('pue_max').notNull(),
+  pueSource: text('pue_source').notNull(),
+  /** The full catalog row (paths, query, body defaults, notes) as imported. */
+  spec: jsonb('spec').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const regions = pgTable(
+  'regions',
+  {
+    id: text('id').primaryKey(),
+    providerId: text('provider_id')
+      .notNull()
+      .references(() => providers.id),
+    providerRegionId: text('provider_region_id').notNull(),
+    name: text('name').notNull(),
+    country: text('country').notNull(),
+    gridZone: text('grid_zone').notNull(),
+    /** Current grid factor, gCO2e/kWh; history lives in grid_factor_versions. */
+    gridGco2ePerKwh: doublePrecision('grid_gco2e_per_kwh').notNull(),
+    gridYear: integer('grid_year').notNull(),
+    gridSource: text('grid_source').notNull(),
+    gridBasis: text('grid_basis').notNull(),
+    /** `catalog` when the figure comes from data/, else the grid import id that set it. */
+    gridOrigin: text('grid_origin').notNull().default('catalog'),
+    pueMin: doublePrecision('pue_min'),
+    pueMax: doublePrecision('pue_max'),
+    locationConfidence: text('location_confidence').notNull(),
+    locationNote: text('location_note'),
+    source: text('source').notNull(),
+    sourceDate: text('source_date').notNull(),
+  },
+  (t) => [index('regions_provider_idx').on(t.providerId), index('regions_country_idx').on(t.country)],
+);
+
+/** Every grid factor a region or country has ever had: the catalog's, then each operator import. */
+export const gridFactorVersions = pgTable(
+  'grid_factor_versions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Exactly one of region_id / country is set. */
+    regionId: text('region_id'),
+    country: text('country'),
+    gco2ePerKwh: doublePrecision('gco2e_per_kwh').notNull(),
+    year: integer('year').notNull(),
+    source: text('source').notNull(),
+    basis: text('basis').notNull(),
+    importId: text('import_id').notNull(),
+    validFrom: ts('valid_from').notNull().defaultNow(),
+  },
+  (t) => [index('grid_factor_versions_region_idx').on(t.regionId, t.validFrom)],
+);
+
+export const models = pgTable(
+  'models',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    vendor: text('vendor').notNull(),
+    architecture: text('architecture').notNull(),
+    openWeights: boolean('open_weights').notNull(),
+    activeParamsMinB: doublePrecision('active_params_min_b').notNull(),
+    activeParamsMaxB: doublePrecision('active_params_max_b').notNull(),
+    totalParamsMinB: doublePrecision('total_params_min_b').notNull(),
+    totalParamsMaxB: doublePrecision('total_params_max_b').notNull(),
+    paramsConfidence: text('params_confidence').notNull(),
+    paramsSource: text('params_source').notNull(),
+    contextWindow: integer('context_window').notNull(),
+    maxOutputTokens: integer('max_output_tokens').notNull(),
+    tier: text('tier').notNull(),
+    toolCalling: boolean('tool_calling').notNull(),
+    vision: boolean('vision').notNull().default(false),
+    /** Upstream tokens/s and time to first token (s), when EcoLogits has them. */
+    tps: doublePrecision('tps'),
+    ttftSeconds: doublePrecision('ttft_seconds'),
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+  },
+  (t) => [index('models_tier_idx').on(t.tier)],
+);
+
+export const endpoints = pgTable(
+  'endpoints',
+  {
+    id: text('id').primaryKey(),
+    modelId: text('model_id')
+      .notNull()
+      .references(() => models.id),
+    providerId: text('provider_id')
+      .notNull()
+      .references(() => providers.id),
+    regionId: text('region_id')
+      .notNull()
+      .references(() => regions.id),
+    upstreamModel: text('upstream_model').notNull(),
+    /** Prices in integer micro-USD per 1M tokens (USD 0.15 → 150000). */
+    inputMicroPerMTok: micro('input_micro_per_mtok').notNull(),
+    outputMicroPerMTok: micro('output_micro_per_mtok').notNull(),
+    cachedInputMicroPerMTok: micro('cached_input_micro_per_mtok'),
+    cacheWriteMicroPerMTok: micro('cache_write_micro_per_mtok'),
+    priceSource: text('price_source').notNull(),
+    priceDate: text('price_date').notNull(),
+    /** False once an endpoint disappears from data/: kept so past requests still resolve. */
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [
+    index('endpoints_model_idx').on(t.modelId),
+    index('endpoints_provider_idx').on(t.providerId),
+    index('endpoints_region_idx').on(t.regionId),
+  ],
+);
+
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------- tenants
+
+export const organizations = pgTable('organizations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Cached sum of credit_ledger.amount_micro; updated in the same transaction as every ledger row. */
+  balanceMicro: micro('balance_micro').notNull().default(0),
+  /** Sum of open reservations; spendable = balance - reserved. */
+  reservedMicro: micro('reserved_micro').notNull().default(0),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const routingPolicies = pgTable(
+  'routing_policies',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    /** The validated policy spec (api/src/routing/policy.ts). */
+    spec: jsonb('spec').notNull(),
+    isDefault: boolean('is_default').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('routing_policies_org_idx').on(t.orgId),
+    uniqueIndex('routing_policies_one_default').on(t.orgId).where(sql`${t.isDefault}`),
+  ],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    /** First characters of the key, for display (`lr_AbC…`). */
+    prefix: text('prefix').notNull(),
+    /** HMAC-SHA256 of the key under the instance secret, hex. The key itself is never stored. */
+    keyHash: text('key_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    instanceAdmin: boolean('instance_admin').notNull().default(false),
+    policyId: text('policy_id').references(() => routingPolicies.id),
+    requestsPerMinute: integer('requests_per_minute'),
+    tokensPerMinute: integer('tokens_per_minute'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_idx').on(t.keyHash), index('api_keys_org_idx').on(t.orgId)],
+);
+
+// ---------------------------------------------------------------- money
+
+/** Append-only. Positive amounts add credit (grant, refund), negative ones spend it (usage). */
+export const creditLedger = pgTable(
+  'credit_ledger',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    kind: text('kind').notNull(), // grant | usage | refund | adjustment
+    amountMicro: micro('amount_micro').notNull(),
+    requestId: text('request_id'),
+    actorKeyId: text('actor_key_id'),
+    note: text('note'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('credit_ledger_org_idx').on(t.orgId, t.id),
+    uniqueIndex('credit_ledger_request_idx').on(t.requestId).where(sql`${t.requestId} is not null`),
+  ],
+);
+
+/** Credit held for a request in flight; settled or released when it ends, swept at start after a crash. */
+export const creditReservations = pgTable(
+  'credit_reservations',
+  {
+    requestId: text('request_id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    amountMicro: micro('amount_micro').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('credit_reservations_org_idx').on(t.orgId)],
+);
+
+// ---------------------------------------------------------------- requests and rollups
+
+/** One row per inference request, successful or not. Prompt and completion text are never stored. */
+export const requests = pgTable(
+  'requests',
+  {
+    id: text('id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    orgId: text('org_id').notNull(),
+    apiKeyId: text('api_key_id').notNull(),
+    surface: text('surface').notNull(), // rest | graphql
+    stream: boolean('stream').notNull(),
+    status: text('status').notNull(), // ok | error | client_disconnected
+    errorKind: text('error_kind'),
+    finishReason: text('finish_reason'),
+    requestedModel: text('requested_model').notNull(),
+    policyId: text('policy_id'),
+    policyKind: text('policy_kind'),
+    modelId: text('model_id'),
+    providerId: text('provider_id'),
+    regionId: text('region_id'),
+    endpointId: text('endpoint_id'),
+    country: text('country'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    reasoningTokens: integer('reasoning_tokens').notNull().default(0),
+    tokensEstimated: boolean('tokens_estimated').notNull().default(false),
+    latencyMs: integer('latency_ms').notNull(),
+    upstreamLatencyMs: integer('upstream_latency_ms'),
+    /** Upstream price of the tokens used, and what the organisation was charged (upstream + fee). */
+    upstreamCostMicro: micro('upstream_cost_micro').notNull().default(0),
+    chargeMicro: micro('charge_micro').notNull().default(0),
+    energyWhMin: doublePrecision('energy_wh_min'),
+    energyWhMax: doublePrecision('energy_wh_max'),
+    gco2eMin: doublePrecision('gco2e_min'),
+    gco2eMax: doublePrecision('gco2e_max'),
+    gco2eEmbodiedMin: doublePrecision('gco2e_embodied_min'),
+    gco2eEmbodiedMax: doublePrecision('gco2e_embodied_max'),
+    /** The inputs the estimate used, so a later catalog change never rewrites the past. */
+    gridGco2ePerKwh: doublePrecision('grid_gco2e_per_kwh'),
+    gridSource: text('grid_source'),
+    pueMin: doublePrecision('pue_min'),
+    pueMax: doublePrecision('pue_max'),
+    activeParamsMinB: doublePrecision('active_params_min_b'),
+    activeParamsMaxB: doublePrecision('active_params_max_b'),
+    totalParamsMinB: doublePrecision('total_params_min_b'),
+    totalParamsMaxB: doublePrecision('total_params_max_b'),
+    ecoConfidence: text('eco_confidence'),
+    methodologyVersion: text('methodology_version'),
+    /** Route block: reason, attempts [{endpointId, provider, region, outcome, errorKind, latencyMs}]. */
+    route: jsonb('route').notNull(),
+    fallbackUsed: boolean('fallback_used').notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.createdAt, t.id] }),
+    index('requests_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    index('requests_org_key_created_idx').on(t.orgId, t.apiKeyId, t.createdAt),
+  ],
+);
+
+/** Rollup by UTC day, organisation, key, policy, model, provider and region. Empty string = none. */
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    orgId: text('org_id').notNull(),
+    apiKeyId: text('api_key_id').notNull(),
+    policyId: text('policy_id').notNull().default(''),
+    modelId: text('model_id').notNull().default(''),
+    providerId: text('provider_id').notNull().default(''),
+    regionId: text('region_id').notNull().default(''),
+    country: text('country').notNull().default(''),
+    requests: integer('requests').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    cachedInputTokens: bigint('cached_input_tokens', { mode: 'number' }).notNull().default(0),
+    reasoningTokens: bigint('reasoning_tokens', { mode: 'number' }).notNull().default(0),
+    upstreamCostMicro: micro('upstream_cost_micro').notNull().default(0),
+    chargeMicro: micro('charge_micro').notNull().default(0),
+    energyWhMin: doublePrecision('energy_wh_min').notNull().default(0),
+    energyWhMax: doublePrecision('energy_wh_max').notNull().default(0),
+    gco2eMin: doublePrecision('gco2e_min').notNull().default(0),
+    gco2eMax: doublePrecision('gco2e_max').notNull().default(0),
+    latencyMsSum: bigint('latency_ms_sum', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.orgId, t.day, t.apiKeyId, t.policyId, t.modelId, t.providerId, t.regionId, t.country],
+    }),
+  ],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Null for instance-wide actions (grid imports). */
+    orgId: text('org_id'),
+    actorKeyId: text('actor_key_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    details: jsonb('details').notNull().default({}),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_org_idx').on(t.orgId, t.id)],
+);
+
+export type ProviderRow = typeof providers.$inferSelect;
+export type RegionRow = typeof regions.$inferSelect;
+export type ModelRow = typeof models.$inferSelect;
+export type EndpointRow = typeof endpoints.$inferSelect;
+export type OrganizationRow = typeof organizations.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type RoutingPolicyRow = typeof routingPolicies.$inferSelect;
+export type RequestRow = typeof requests.$inferSelect;
+export type UsageDailyRow = typeof usageDaily.$inferSelect;
+export type AuditLogRow = typeof auditLog.$inferSelect;

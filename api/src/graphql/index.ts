@@ -1,0 +1,14 @@
+/** Imports every type file (each registers itself on the builder) and builds the schema. */
+import { builder } from './builder';
+import './types/scalars';
+import './types/refs';
+import './types/provider';
+import './types/region';
+import './types/model';
+import './types/endpoint';
+import './types/errors';
+import './types/api-key';
+import './types/organization';
+import './types/viewer';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,173 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { type Scope, displayPrefix, generateApiKey, hashApiKey } from '../../auth/keys';
+import { ensureKeySecret } from '../../auth/bootstrap';
+import { audit } from '../../audit';
+import { type ApiKeyRow, apiKeys, organizations } from '../../db/schema';
+import { newId } from '../../ids';
+import { builder } from '../builder';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  requireQueryScope,
+  requireScope,
+  targetOrg,
+} from './errors';
+
+export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
+  description:
+    'INFERENCE calls models; READ reads usage, credits and logs; ADMIN manages keys, policies and credits.',
+  values: ['INFERENCE', 'READ', 'ADMIN'] as const,
+});
+
+export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey').implement({
+  description: 'An API key. The key itself is shown once, at creation; only its prefix is kept readable.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    prefix: t.exposeString('prefix'),
+    organizationId: t.exposeID('orgId'),
+    scopes: t.field({
+      type: [ApiKeyScopeEnum],
+      resolve: (k) => k.scopes.map((s) => s.toUpperCase() as 'READ'),
+    }),
+    requestsPerMinute: t.exposeInt('requestsPerMinute', { nullable: true }),
+    tokensPerMinute: t.exposeInt('tokensPerMinute', { nullable: true }),
+    policyId: t.exposeID('policyId', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
+    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.lastUsedAt }),
+  }),
+});
+
+const CreateApiKeySuccess = builder
+  .objectRef<{ key: string; apiKey: ApiKeyRow }>('CreateApiKeySuccess')
+  .implement({
+    fields: (t) => ({
+      key: t.exposeString('key', { description: 'The key. Shown this once: store it now.' }),
+      apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }),
+    }),
+  });
+
+const RevokeApiKeySuccess = builder.objectRef<{ apiKey: ApiKeyRow }>('RevokeApiKeySuccess').implement({
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }) }),
+});
+
+builder.queryField('apiKeys', (t) =>
+  t.field({
+    type: [ApiKeyRef],
+    description: "The organisation's keys, newest first (admin scope).",
+    args: { orgId: t.arg.id(), includeRevoked: t.arg.boolean({ defaultValue: false }) },
+    resolve: (_r, { orgId, includeRevoked }, ctx) => {
+      const p = requireQueryScope(ctx, 'admin');
+      if (!p.scopes.includes('admin')) throw new ForbiddenError('this needs the admin scope');
+      const org = targetOrg(p, orgId);
+      return ctx.db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.orgId, org), includeRevoked ? undefined : isNull(apiKeys.revokedAt)))
+        .orderBy(desc(apiKeys.createdAt));
+    },
+  }),
+);
+
+builder.mutationFields((t) => ({
+  createApiKey: t.field({
+    type: CreateApiKeySuccess,
+    errors: {
+      types: [ForbiddenError, InvalidInputError, NotFoundError],
+      directResult: true,
+      union: { name: 'CreateApiKeyResult' },
+    },
+    args: {
+      orgId: t.arg.id({
+        description: 'Defaults to your own organisation; another one needs the instance admin.',
+      }),
+      name: t.arg.string({ required: true }),
+      scopes: t.arg({ type: [ApiKeyScopeEnum], required: true }),
+      requestsPerMinute: t.arg.int(),
+      tokensPerMinute: t.arg.int(),
+    },
+    resolve: async (_r, args, ctx) => {
+      const p = requireScope(ctx, 'admin');
+      const orgId = targetOrg(p, args.orgId);
+      const name = args.name.trim();
+      if (!name || name.length > 100)
+        throw new InvalidInputError('name', 'give the key a name of 1 to 100 characters');
+      if (!args.scopes.length)
+        throw new InvalidInputError('scopes', 'give at least one scope: INFERENCE, READ or ADMIN');
+      for (const [field, v] of [
+        ['requestsPerMinute', args.requestsPerMinute],
+        ['tokensPerMinute', args.tokensPerMinute],
+      ] as const) {
+        if (v != null && v < 1)
+          throw new InvalidInputError(field, `${field} must be at least 1 (or left out for no limit)`);
+      }
+      const [org] = await ctx.db
+        .select({ id: organizations.id })
+        .from(organizations)
+        .where(eq(organizations.id, orgId));
+      if (!org) throw new NotFoundError(`no organisation ${orgId}`);
+      const key = generateApiKey();
+      const secret = await ensureKeySecret(ctx.db, ctx.config);
+      const scopes = [...new Set(args.scopes.map((s) => s.toLowerCase() as Scope))];
+      return ctx.db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(apiKeys)
+          .values({
+            id: newId('key'),
+            orgId,
+            name,
+            prefix: displayPrefix(key),
+            keyHash: hashApiKey(secret, key),
+            scopes,
+            requestsPerMinute: args.requestsPerMinute ?? null,
+            tokensPerMinute: args.tokensPerMinute ?? null,
+          })
+          .returning();
+        await audit(tx, {
+          orgId,
+          actorKeyId: p.keyId,
+          action: 'apiKey.create',
+          targetType: 'apiKey',
+          targetId: row!.id,
+          details: { name, scopes },
+        });
+        return { key, apiKey: row! };
+      });
+    },
+  }),
+  revokeApiKey: t.field({
+    type: RevokeApiKeySuccess,
+    errors: {
+      types: [ForbiddenError, NotFoundError],
+      directResult: true,
+      union: { name: 'RevokeApiKeyResult' },
+    },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, { id }, ctx) => {
+      const p = requireScope(ctx, 'admin');
+      const [existing] = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, id));
+      // Another organisation's key is reported as not found, so ids do not leak across tenants.
+      if (!existing || (existing.orgId !== p.orgId && !p.instanceAdmin))
+        throw new NotFoundError(`no API key ${id}`);
+      const row = await ctx.db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(apiKeys)
+          .set({ revokedAt: existing.revokedAt ?? new Date() })
+          .where(eq(apiKeys.id, id))
+          .returning();
+        await audit(tx, {
+          orgId: existing.orgId,
+          actorKeyId: p.keyId,
+          action: 'apiKey.revoke',
+          targetType: 'apiKey',
+          targetId: id,
+        });
+        return updated!;
+      });
+      ctx.keys.invalidate(id);
+      return { apiKey: row };
+    },
+  }),
+}));

@@ -1,0 +1,35 @@
+import { GraphQLError } from 'graphql';
+import { builder } from '../builder';
+
+/** ISO 8601 date-time, always serialised in UTC. */
+builder.scalarType('DateTime', {
+  description: 'An ISO 8601 date-time, e.g. 2026-11-21T00:00:00Z. Serialised in UTC.',
+  serialize: (v) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()),
+  parseValue: (v) => {
+    const d = typeof v === 'string' ? new Date(v) : null;
+    if (!d || Number.isNaN(d.getTime()))
+      throw new GraphQLError(`DateTime must be an ISO 8601 string, got ${JSON.stringify(v)}`);
+    return d;
+  },
+});
+
+builder.scalarType('JSON', {
+  description: 'Arbitrary JSON.',
+  serialize: (v) => v,
+  parseValue: (v) => v,
+});
+
+/** A range of an estimate: EcoLogits' low and high runs, and their midpoint. */
+export const RangeRef = builder.objectRef<{ min: number; max: number; mid?: number }>('Range').implement({
+  description: 'A ranged estimate: min (low run), max (high run) and their midpoint.',
+  fields: (t) => ({
+    min: t.exposeFloat('min'),
+    max: t.exposeFloat('max'),
+    mid: t.float({ resolve: (r) => r.mid ?? (r.min + r.max) / 2 }),
+  }),
+});
+
+/** An interval of catalog inputs (parameters in billions, PUE). */
+export const MinMaxRef = builder.objectRef<{ min: number; max: number }>('MinMax').implement({
+  fields: (t) => ({ min: t.exposeFloat('min'), max: t.exposeFloat('max') }),
+});
