@@ -3,7 +3,9 @@ import { basename } from 'node:path';
 import { loadConfig } from '../config';
 import { openDb } from '../db/client';
 import { runMigrations } from '../db/migrate';
+import { seedCatalog } from '../db/seed';
 import { applyGridImport, knownRegions, parseGridCsv } from '../eco/grid-import';
+import { loadCatalog } from '@lowrouter/data';
 
 const HELP = `usage: lowrouter grid import <file.csv>
 
@@ -30,6 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await runMigrations(db);
+    await seedCatalog(db.db, loadCatalog());
     const { lines, problems } = parseGridCsv(text, await knownRegions(db.db));
     if (problems.length) {
       for (const p of problems) process.stderr.write(`${file}:${p.line}: ${p.field}: ${p.message}\n`);

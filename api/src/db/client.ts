@@ -22,6 +22,14 @@ export interface DbHandle {
   withDedicatedConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** Raw SQL for the few places drizzle cannot express (partition DDL); parameters as $1… */
   exec(sqlText: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /**
+   * Marks this process alive as `nodeId` until close: on Postgres a session advisory lock held on a
+   * reserved connection (released by the server the moment the process dies); on PGlite nothing, as
+   * one data directory serves one process.
+   */
+  holdNodeLease(nodeId: string): Promise<void>;
+  /** Whether the node holding `nodeId` is gone. */
+  isNodeGone(nodeId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,9 +52,25 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       connection: { application_name: 'lowrouter' },
     });
     const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
+    let lease: Awaited<ReturnType<typeof client.reserve>> | undefined;
+    const lockKey = (nodeId: string) => `lowrouter-node:${nodeId}`;
     return {
       db,
       driver: 'postgres',
+      async holdNodeLease(nodeId) {
+        lease = await client.reserve();
+        await lease`select pg_advisory_lock(hashtext(${lockKey(nodeId)}))`;
+      },
+      async isNodeGone(nodeId) {
+        const probe = await client.reserve();
+        try {
+          const [row] = await probe`select pg_try_advisory_lock(hashtext(${lockKey(nodeId)})) as free`;
+          if (row?.free) await probe`select pg_advisory_unlock(hashtext(${lockKey(nodeId)}))`;
+          return Boolean(row?.free);
+        } finally {
+          probe.release();
+        }
+      },
       async withDedicatedConnection(fn) {
         const one = postgres(url, { max: 1, onnotice: () => {} });
         try {
@@ -58,7 +82,10 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       async exec(sqlText, params = []) {
         return (await client.unsafe(sqlText, params as never[])) as unknown as Record<string, unknown>[];
       },
-      close: () => client.end({ timeout: 5 }),
+      async close() {
+        lease?.release();
+        await client.end({ timeout: 5 });
+      },
     };
   }
   const dir = opts.dataDir ?? '.lowrouter';
@@ -72,9 +99,16 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   await pg.waitReady;
   const db = drizzlePglite(pg, { schema, logger }) as unknown as Db;
   let closed = false;
+  let self: string | undefined;
   return {
     db,
     driver: 'pglite',
+    async holdNodeLease(nodeId) {
+      self = nodeId;
+    },
+    async isNodeGone(nodeId) {
+      return nodeId !== self;
+    },
     // PGlite is a single session already: the dedicated connection is the same one.
     withDedicatedConnection: (fn) => fn(db),
     async exec(sqlText, params = []) {

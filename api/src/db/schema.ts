@@ -238,9 +238,14 @@ export const creditReservations = pgTable(
       .notNull()
       .references(() => organizations.id),
     amountMicro: micro('amount_micro').notNull(),
+    /** The gateway process that holds it; a dead node's reservations are released by the sweeper. */
+    nodeId: text('node_id').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('credit_reservations_org_idx').on(t.orgId)],
+  (t) => [
+    index('credit_reservations_org_idx').on(t.orgId),
+    index('credit_reservations_node_idx').on(t.nodeId),
+  ],
 );
 
 // ---------------------------------------------------------------- requests and rollups

@@ -10,5 +10,6 @@ import './types/errors';
 import './types/api-key';
 import './types/organization';
 import './types/viewer';
+import './types/eco';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -40,6 +40,7 @@ CREATE TABLE "credit_reservations" (
 	"request_id" text PRIMARY KEY NOT NULL,
 	"org_id" text NOT NULL,
 	"amount_micro" bigint NOT NULL,
+	"node_id" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -240,6 +241,7 @@ CREATE INDEX "audit_log_org_idx" ON "audit_log" USING btree ("org_id","id");--> 
 CREATE INDEX "credit_ledger_org_idx" ON "credit_ledger" USING btree ("org_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "credit_ledger_request_idx" ON "credit_ledger" USING btree ("request_id") WHERE "credit_ledger"."request_id" is not null;--> statement-breakpoint
 CREATE INDEX "credit_reservations_org_idx" ON "credit_reservations" USING btree ("org_id");--> statement-breakpoint
+CREATE INDEX "credit_reservations_node_idx" ON "credit_reservations" USING btree ("node_id");--> statement-breakpoint
 CREATE INDEX "endpoints_model_idx" ON "endpoints" USING btree ("model_id");--> statement-breakpoint
 CREATE INDEX "endpoints_provider_idx" ON "endpoints" USING btree ("provider_id");--> statement-breakpoint
 CREATE INDEX "endpoints_region_idx" ON "endpoints" USING btree ("region_id");--> statement-breakpoint
