@@ -2,7 +2,7 @@
  * Expected failures are typed values in union results (Pothos errors plugin); unexpected ones are
  * thrown and masked. Each class below is one GraphQL error type implementing `Error { message }`.
  */
-import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import type { Scope } from '../../auth/keys';
 import type { Principal } from '../../auth/key-store';
 import { builder } from '../builder';
@@ -55,12 +55,12 @@ export function requireScope(ctx: Context, scope: Scope): Principal {
 export function requireQueryScope(ctx: Context, scope: Scope): Principal {
   const p = ctx.principal;
   if (!p) {
-    throw new GraphQLError('this needs an API key: send it as `Authorization: Bearer lr_…`', {
+    throw createGraphQLError('this needs an API key: send it as `Authorization: Bearer lr_…`', {
       extensions: { code: 'UNAUTHENTICATED' },
     });
   }
   if (!p.scopes.includes(scope) && !p.scopes.includes('admin')) {
-    throw new GraphQLError(`this needs the ${scope} scope; the key has ${p.scopes.join(', ')}`, {
+    throw createGraphQLError(`this needs the ${scope} scope; the key has ${p.scopes.join(', ')}`, {
       extensions: { code: 'FORBIDDEN' },
     });
   }

@@ -1,5 +1,5 @@
 import { type SQL, and, asc, eq, exists, ilike, inArray, or } from 'drizzle-orm';
-import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import { type EndpointRow, type ModelRow, endpoints, models } from '../../db/schema';
 import { builder } from '../builder';
 import { type Context, byKey, groupByKey, loaderFor } from '../context';
@@ -86,8 +86,8 @@ const ModelFilter = builder.inputType('ModelFilter', {
 
 export function checkPage(limit: number | null | undefined, offset: number | null | undefined) {
   const l = limit ?? MAX_PAGE;
-  if (l < 1 || l > MAX_PAGE) throw new GraphQLError(`limit must be between 1 and ${MAX_PAGE}, got ${l}`);
-  if ((offset ?? 0) < 0) throw new GraphQLError(`offset must be >= 0, got ${offset}`);
+  if (l < 1 || l > MAX_PAGE) throw createGraphQLError(`limit must be between 1 and ${MAX_PAGE}, got ${l}`);
+  if ((offset ?? 0) < 0) throw createGraphQLError(`offset must be >= 0, got ${offset}`);
   return { limit: l, offset: offset ?? 0 };
 }
 

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import { builder } from '../builder';
 
 /** ISO 8601 date-time, always serialised in UTC. */
@@ -8,7 +8,7 @@ builder.scalarType('DateTime', {
   parseValue: (v) => {
     const d = typeof v === 'string' ? new Date(v) : null;
     if (!d || Number.isNaN(d.getTime()))
-      throw new GraphQLError(`DateTime must be an ISO 8601 string, got ${JSON.stringify(v)}`);
+      throw createGraphQLError(`DateTime must be an ISO 8601 string, got ${JSON.stringify(v)}`);
     return d;
   },
 });
