@@ -70,3 +70,13 @@ test('selectors are classified and normalised by their spelling', () => {
   expect(normalizeSelector(' eu ')).toBe('EU');
   expect(regionMatches('XX', { id: 'a:b', country: 'XX' })).toBe(false);
 });
+
+describe('a region located only as "in the EU"', () => {
+  const eu = { id: 'mistral:eu', country: 'EU' };
+  test('satisfies EU and EEA residency but no single country', () => {
+    expect(regionMatches('EU', eu)).toBe(true);
+    expect(regionMatches('EEA', eu)).toBe(true);
+    expect(regionMatches('FR', eu)).toBe(false);
+    expect(regionMatches('US', eu)).toBe(false);
+  });
+});

@@ -77,7 +77,10 @@ export function regionMatches(selector: string, region: RegionRef): boolean {
   const s = normalizeSelector(selector);
   if (REGION_ID.test(s)) return s === region.id;
   const countries = GEOGRAPHIES[s];
-  if (countries) return countries.includes(region.country);
+  // A region known only as "somewhere in the EU" (country `EU`, e.g. Mistral's regional API) satisfies
+  // EU and EEA residency, but never a single-country selector.
+  if (countries)
+    return countries.includes(region.country) || (region.country === 'EU' && (s === 'EU' || s === 'EEA'));
   return ISO_3166_ALPHA2.has(s) && s === region.country;
 }
 
