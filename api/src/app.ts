@@ -7,16 +7,22 @@ import { sql } from 'drizzle-orm';
 import type { KeyStore, Principal } from './auth/key-store';
 import { bearerToken } from './auth/keys';
 import type { Config } from './config';
+import { handleChatCompletions } from './http/chat-completions';
+import { modelsJson } from './http/models';
+import { openAIError } from './http/openai-error';
+import type { InferenceDeps } from './inference/complete';
 import type { DbHandle } from './db/client';
 import { createContext } from './graphql/context';
 import { schema } from './graphql/index';
 import type { Logger } from './log';
+import { createSite } from './http/static';
 
 export interface AppDeps {
   config: Config;
   db: DbHandle;
   log: Logger;
   keys: KeyStore;
+  inference: InferenceDeps;
 }
 
 export interface App {
@@ -41,14 +47,42 @@ const unauthorized = () =>
   );
 
 export function createApp(deps: AppDeps): App {
-  const { config, db, log, keys } = deps;
+  const { config, db, log, keys, inference } = deps;
+
+  async function v1(request: Request, path: string): Promise<Response> {
+    if (path === '/v1/models' && request.method === 'GET')
+      return json(modelsJson(await inference.tables.get()));
+    if (path === '/v1/chat/completions') {
+      if (request.method !== 'POST')
+        return openAIError(
+          405,
+          'invalid_request_error',
+          'use POST /v1/chat/completions',
+          'method_not_allowed',
+        );
+      const token = bearerToken(request.headers);
+      if (!token)
+        return openAIError(
+          401,
+          'authentication_error',
+          'missing API key: send `Authorization: Bearer lr_…`',
+          'missing_api_key',
+        );
+      const principal = await keys.authenticate(token);
+      if (!principal)
+        return openAIError(401, 'authentication_error', 'invalid or revoked API key', 'invalid_api_key');
+      return handleChatCompletions(request, inference, principal);
+    }
+    return openAIError(404, 'invalid_request_error', `no route for ${request.method} ${path}`, 'not_found');
+  }
   const yoga = createYoga<{ principal: Principal | null }>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: { title: 'LowRouter GraphQL' },
     landingPage: false,
     logging: false,
-    context: ({ principal }) => createContext({ db: db.db, config, keys, principal: principal ?? null }),
+    context: ({ principal }) =>
+      createContext({ db: db.db, config, keys, inference, principal: principal ?? null }),
     maskedErrors: {
       maskError(error, message, isDev) {
         log.error('graphql error', { error: String((error as Error)?.message ?? error) });
@@ -56,6 +90,9 @@ export function createApp(deps: AppDeps): App {
       },
     },
   });
+
+  // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
+  const site = createSite({ db: db.db, log });
 
   return {
     async fetch(request) {
@@ -70,12 +107,27 @@ export function createApp(deps: AppDeps): App {
           return json({ status: 'unavailable', database: db.driver }, 503);
         }
       }
+      if (path.startsWith('/v1/')) {
+        try {
+          return await v1(request, path);
+        } catch (err) {
+          log.error('unexpected error', { path, error: String((err as Error)?.stack ?? err) });
+          return openAIError(
+            500,
+            'server_error',
+            'unexpected error inside LowRouter; the request was not charged twice and may be retried',
+            'internal_error',
+          );
+        }
+      }
       if (path === '/graphql' || path.startsWith('/graphql/')) {
         const token = bearerToken(request.headers);
         const principal = token ? await keys.authenticate(token) : null;
         if (token && !principal) return unauthorized();
         return yoga.fetch(request, { principal });
       }
+      const page = await site.fetch(request);
+      if (page) return page;
       return json({ error: { message: `no route for ${request.method} ${path}`, type: 'not_found' } }, 404);
     },
   };

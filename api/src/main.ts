@@ -9,6 +9,8 @@ import { createServerAdapter } from '@whatwg-node/server';
 import { createApp } from './app';
 import { ensureBootstrap, ensureKeySecret } from './auth/bootstrap';
 import { type KeyStore, createKeyStore } from './auth/key-store';
+import { createInference } from './inference/deps';
+import { closeUpstreamDispatchers } from './providers/call';
 import type { Config } from './config';
 import { type DbHandle, openDb } from './db/client';
 import { runMigrations } from './db/migrate';
@@ -42,7 +44,8 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
     throw err;
   }
   const keys = createKeyStore(db.db, secret);
-  const app = createApp({ config, db, log, keys });
+  const inference = await createInference(db, config, log);
+  const app = createApp({ config, db, log, keys, inference: inference.deps });
   const server = createServer(createServerAdapter((req: Request) => app.fetch(req)));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -66,7 +69,9 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
+        inference.close();
         await keys.close();
+        await closeUpstreamDispatchers();
         await db.close();
       })();
       return closing;

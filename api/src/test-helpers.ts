@@ -11,9 +11,12 @@ import { type Config, loadConfig } from './config';
 import { seedCatalog } from './db/seed';
 import type { TestDb } from './db/testing';
 import { createLogger } from './log';
+import { type InferenceRuntime, createInference } from './inference/deps';
+import type { FetchLike } from './providers/call';
 
 export interface TestApp {
   app: App;
+  inference: InferenceRuntime;
   keys: KeyStore;
   config: Config;
   adminKey: string;
@@ -24,16 +27,32 @@ export interface TestApp {
   ): Promise<{ data?: T; errors?: any[]; status: number }>;
 }
 
-export async function createTestApp(t: TestDb, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  t: TestDb,
+  env: Record<string, string> = {},
+  opts: { fetch?: FetchLike; now?: () => number; random?: () => number } = {},
+): Promise<TestApp> {
   const adminKey = generateApiKey();
   const config = loadConfig({ LOWROUTER_ADMIN_KEY: adminKey, LOWROUTER_LOG_LEVEL: 'silent', ...env });
   await seedCatalog(t.handle.db, loadCatalog());
   const secret = await ensureKeySecret(t.handle.db, config);
   await ensureBootstrap(t.handle.db, secret, config);
   const keys = createKeyStore(t.handle.db, secret, { ttlMs: 0 });
-  const app = createApp({ config, db: t.handle, log: createLogger('silent'), keys });
+  const inference = await createInference(t.handle, config, createLogger('silent'), {
+    ...opts,
+    tablesRefreshMs: 0,
+    policyTtlMs: 0,
+  });
+  const app = createApp({
+    config,
+    db: t.handle,
+    log: createLogger('silent'),
+    keys,
+    inference: inference.deps,
+  });
   return {
     app,
+    inference,
     keys,
     config,
     adminKey,

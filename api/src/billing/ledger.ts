@@ -44,6 +44,35 @@ export async function reserveCredit(
   });
 }
 
+/**
+ * Raises an existing reservation by `deltaMicro` before a fallback to a dearer endpoint, with the same
+ * conditional update as `reserveCredit`; false when the credit is not there.
+ */
+export async function topUpReservation(
+  db: Db,
+  r: { orgId: string; requestId: string; deltaMicro: number },
+): Promise<boolean> {
+  if (r.deltaMicro <= 0) return true;
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(organizations)
+      .set({ reservedMicro: sql`${organizations.reservedMicro} + ${r.deltaMicro}` })
+      .where(
+        and(
+          eq(organizations.id, r.orgId),
+          sql`${organizations.balanceMicro} - ${organizations.reservedMicro} >= ${r.deltaMicro}`,
+        ),
+      )
+      .returning({ id: organizations.id });
+    if (!updated.length) return false;
+    await tx
+      .update(creditReservations)
+      .set({ amountMicro: sql`${creditReservations.amountMicro} + ${r.deltaMicro}` })
+      .where(eq(creditReservations.requestId, r.requestId));
+    return true;
+  });
+}
+
 export interface Settlement {
   orgId: string;
   requestId: string;

@@ -6,11 +6,13 @@ import DataLoader from 'dataloader';
 import type { Principal, KeyStore } from '../auth/key-store';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
+import type { InferenceDeps } from '../inference/complete';
 
 export interface GraphQLDeps {
   db: Db;
   config: Config;
   keys: KeyStore;
+  inference: InferenceDeps;
   /** The caller, when the request carried a valid API key. */
   principal: Principal | null;
 }

@@ -1,0 +1,110 @@
+/**
+ * The one mapping from LowRouter failures to OpenAI's error envelope and HTTP status, so the official
+ * SDKs raise the right error class (400 BadRequest, 401, 402, 403, 404, 413, 429 RateLimit, 502/503).
+ */
+import { microToUsd } from '@lowrouter/shared';
+import type { Failure } from '../inference/complete';
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null; [k: string]: unknown };
+}
+
+export function errorResponse(
+  status: number,
+  body: OpenAIErrorBody,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+export function openAIError(
+  status: number,
+  type: string,
+  message: string,
+  code: string | null = null,
+  param: string | null = null,
+  extra: Record<string, unknown> = {},
+): Response {
+  const headers: Record<string, string> = {};
+  if (typeof extra.retryAfterMs === 'number')
+    headers['retry-after'] = String(Math.ceil(extra.retryAfterMs / 1000));
+  if (typeof extra.requestId === 'string') headers['x-lowrouter-request-id'] = extra.requestId;
+  return errorResponse(status, { error: { message, type, param, code, ...extra } }, headers);
+}
+
+export function failureStatus(f: Failure): number {
+  switch (f.kind) {
+    case 'invalid_request':
+      return f.status;
+    case 'insufficient_credits':
+      return 402;
+    case 'no_route':
+      return 503;
+    case 'rate_limited':
+      return 429;
+    case 'upstream_failed':
+      return f.error.kind === 'timeout' ? 504 : 502;
+  }
+}
+
+export function failureBody(f: Failure, requestId: string): OpenAIErrorBody['error'] {
+  switch (f.kind) {
+    case 'invalid_request':
+      return {
+        message: f.message,
+        type: 'invalid_request_error',
+        param: f.field,
+        code:
+          f.status === 404 ? 'model_not_found' : f.status === 413 ? 'request_too_large' : 'invalid_request',
+        requestId,
+      };
+    case 'insufficient_credits':
+      return {
+        message: `insufficient credits: this request may cost up to $${microToUsd(f.requiredMicro).toFixed(6)} and the organisation has $${microToUsd(f.balanceMicro).toFixed(6)}; ask an admin to grant credits`,
+        type: 'insufficient_credits',
+        param: null,
+        code: 'insufficient_credits',
+        balanceUsd: microToUsd(f.balanceMicro),
+        requiredUsd: microToUsd(f.requiredMicro),
+        requestId,
+      };
+    case 'no_route':
+      return {
+        message: `no route available: ${f.reasons.join('; ')}`,
+        type: 'no_route_available',
+        param: 'model',
+        code: 'no_route_available',
+        reasons: f.reasons,
+        requestId,
+      };
+    case 'rate_limited':
+      return {
+        message: f.message,
+        type: 'rate_limit_error',
+        param: null,
+        code: 'rate_limited',
+        retryAfterMs: f.retryAfterMs,
+        requestId,
+      };
+    case 'upstream_failed':
+      return {
+        message: `every upstream attempt failed; last: ${f.error.kind}: ${f.error.message}`,
+        type: 'upstream_error',
+        param: null,
+        code: f.error.kind,
+        attempts: f.attempts,
+        route: f.route,
+        requestId,
+      };
+  }
+}
+
+export function failureResponse(f: Failure, requestId: string): Response {
+  const body = failureBody(f, requestId);
+  const headers: Record<string, string> = { 'x-lowrouter-request-id': requestId };
+  if (f.kind === 'rate_limited') headers['retry-after'] = String(Math.ceil(f.retryAfterMs / 1000));
+  return errorResponse(failureStatus(f), { error: body }, headers);
+}

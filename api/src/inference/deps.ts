@@ -1,0 +1,79 @@
+/**
+ * Builds what the inference path needs, once per process: this node's identity and lease, the
+ * credentials from configuration, routing tables, health, policies, limits and the recorder.
+ * At start it releases reservations left by nodes that are gone (a crash, a kill -9), and keeps
+ * sweeping every minute so a node that dies while others run does not hold credit hostage.
+ */
+import type { Provider } from '@lowrouter/shared';
+import { sweepReservations } from '../billing/ledger';
+import { recordRequest } from '../billing/record';
+import type { Config } from '../config';
+import type { DbHandle } from '../db/client';
+import { providers } from '../db/schema';
+import { newId } from '../ids';
+import type { Logger } from '../log';
+import type { FetchLike } from '../providers/call';
+import { resolveCredentials } from '../providers/credentials';
+import { createHealthTracker } from '../routing/health';
+import type { InferenceDeps } from './complete';
+import { createPolicyStore } from './policies';
+import { createRateLimiter } from './rate-limit';
+import { createTablesCache } from './routing-tables';
+
+export interface InferenceRuntime {
+  deps: InferenceDeps;
+  close(): void;
+}
+
+export async function createInference(
+  handle: DbHandle,
+  config: Config,
+  log: Logger,
+  opts: {
+    fetch?: FetchLike;
+    now?: () => number;
+    random?: () => number;
+    tablesRefreshMs?: number;
+    policyTtlMs?: number;
+  } = {},
+): Promise<InferenceRuntime> {
+  const nodeId = newId('res').replace('res_', 'node_');
+  await handle.holdNodeLease(nodeId);
+  const sweep = async () => {
+    const n = await sweepReservations(handle.db, (id) =>
+      id === nodeId ? Promise.resolve(false) : handle.isNodeGone(id),
+    );
+    if (n) log.warn('released reservations of gateway nodes that are gone', { count: n });
+  };
+  await sweep();
+  const timer = setInterval(
+    () => sweep().catch((err) => log.error('reservation sweep failed', { error: String(err) })),
+    60_000,
+  );
+  timer.unref();
+
+  const providerRows = await handle.db.select().from(providers);
+  const credentials = resolveCredentials(
+    config.env,
+    providerRows.map((p) => p.spec as Provider),
+  );
+  log.info('providers with credentials', {
+    providers: providerRows.filter((p) => credentials.isAvailable(p.id)).map((p) => p.id),
+  });
+  const now = opts.now ?? Date.now;
+  const deps: InferenceDeps = {
+    db: handle.db,
+    config,
+    tables: createTablesCache(handle.db, credentials, { refreshMs: opts.tablesRefreshMs ?? 2_000, now }),
+    health: createHealthTracker({ now }),
+    policies: createPolicyStore(handle.db, { ttlMs: opts.policyTtlMs ?? 1_000, now }),
+    rateLimiter: createRateLimiter(now),
+    log,
+    nodeId,
+    record: (row, reservedMicro) => recordRequest(handle.db, { row, reservedMicro }),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    now,
+    ...(opts.random ? { random: opts.random } : {}),
+  };
+  return { deps, close: () => clearInterval(timer) };
+}

@@ -1,0 +1,98 @@
+/**
+ * A real, listening gateway whose providers point at loopback fake upstreams (one per wire protocol),
+ * on PGlite (temp dir) or on a throwaway Postgres database. For end-to-end tests through real clients.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateApiKey } from '@lowrouter/api/auth/keys';
+import { grantCredit } from '@lowrouter/api/billing/ledger';
+import { loadConfig } from '@lowrouter/api/config';
+import { type Driver, createTestDatabase } from '@lowrouter/api/db/testing';
+import { createLogger } from '@lowrouter/api/log';
+import { type Gateway, startGateway } from '@lowrouter/api/main';
+import { type FakeProtocol, type FakeUpstream, startFakeUpstream } from '../fake-upstream/server';
+
+export interface GatewayWithFakes {
+  url: string;
+  adminKey: string;
+  gateway: Gateway;
+  fakes: Record<FakeProtocol, FakeUpstream>;
+  /** Adds credit to an organisation (µUSD). */
+  grant(orgId: string, amountMicro: number): Promise<void>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    key?: string,
+  ): Promise<{ data?: T; errors?: any[] }>;
+  close(): Promise<void>;
+}
+
+/** Provider env pointing each first-party provider at its fake. */
+export function fakeProviderEnv(fakes: Record<FakeProtocol, FakeUpstream>): Record<string, string> {
+  return {
+    LOWROUTER_OPENAI_API_KEY: 'sk-test-openai-0123456789abcdef',
+    LOWROUTER_OPENAI_BASE_URL: fakes.openai.baseUrl,
+    LOWROUTER_ANTHROPIC_API_KEY: 'sk-ant-test-0123456789abcdef',
+    LOWROUTER_ANTHROPIC_BASE_URL: fakes.anthropic.baseUrl,
+    LOWROUTER_MISTRAL_API_KEY: 'mistral-test-0123456789abcdef',
+    LOWROUTER_MISTRAL_BASE_URL: fakes.mistral.baseUrl,
+    LOWROUTER_GOOGLE_API_KEY: 'AIzaTest0123456789abcdefghijk',
+    LOWROUTER_GOOGLE_BASE_URL: fakes.gemini.baseUrl,
+  };
+}
+
+export async function startGatewayWithFakes(
+  driver: Driver,
+  opts: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string } = {},
+): Promise<GatewayWithFakes> {
+  const protocols: FakeProtocol[] = ['openai', 'anthropic', 'mistral', 'gemini'];
+  const list = await Promise.all(
+    protocols.map((protocol) => startFakeUpstream({ protocol, scenario: 'synthetic' })),
+  );
+  const fakes = Object.fromEntries(protocols.map((p, i) => [p, list[i]!])) as Record<
+    FakeProtocol,
+    FakeUpstream
+  >;
+  let drop: (() => Promise<void>) | undefined;
+  let databaseUrl = opts.databaseUrl;
+  if (driver === 'postgres' && !databaseUrl) {
+    const created = await createTestDatabase();
+    databaseUrl = created.url;
+    drop = created.drop;
+  }
+  const adminKey = generateApiKey();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOWROUTER_ADMIN_KEY: adminKey,
+    LOWROUTER_LOG_LEVEL: 'silent',
+    LOWROUTER_DATA_DIR: opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lowrouter-e2e-')),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...fakeProviderEnv(fakes),
+    ...opts.env,
+  });
+  const gateway = await startGateway(config, { log: createLogger('silent') });
+  return {
+    url: gateway.url,
+    adminKey,
+    gateway,
+    fakes,
+    async grant(orgId, amountMicro) {
+      await grantCredit(gateway.db.db, { orgId, amountMicro, kind: 'grant', note: 'test', actorKeyId: null });
+    },
+    async gql(query, variables, key = adminKey) {
+      const res = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as any;
+    },
+    async close() {
+      await gateway.close();
+      await Promise.all(list.map((f) => f.close()));
+      await drop?.();
+    },
+  };
+}
