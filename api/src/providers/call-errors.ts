@@ -1,0 +1,111 @@
+/**
+ * Transport-level failures of call.ts as ProviderErrors, and a complete response replayed as stream events.
+ */
+import type { CanonicalResponse, CanonicalStreamEvent } from './canonical';
+import { type ProviderError, providerError } from './provider-error';
+
+/** Why call.ts aborted the upstream request itself. */
+export type AbortReason = 'client' | 'first-byte' | 'idle' | 'total' | 'size';
+
+const NETWORK_CODES = /^(ECONN|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR)/;
+
+function causeCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function causeMessage(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e; depth++) {
+    if (e instanceof Error) parts.push(e.message);
+    else if (typeof e === 'string') parts.push(e);
+    e = e && typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return [...new Set(parts)].join(': ') || 'unknown error';
+}
+
+/**
+ * Maps an abort reason (ours) or a thrown fetch/read error to a ProviderError. Our own timers give
+ * kind 'timeout'; the caller cancelling gives 'network' (not retryable: nobody is waiting).
+ */
+export function transportError(
+  reason: AbortReason | undefined,
+  err: unknown,
+  provider: string,
+  t: { connectMs: number; firstByteMs: number; idleMs: number; totalMs: number },
+  keys: readonly (string | undefined)[],
+  cap?: number,
+): ProviderError {
+  const base = { status: null, provider };
+  switch (reason) {
+    case 'client':
+      return providerError({
+        ...base,
+        kind: 'network',
+        retryable: false,
+        message: 'request cancelled by the caller',
+      });
+    case 'first-byte':
+      return providerError({
+        ...base,
+        kind: 'timeout',
+        retryable: true,
+        message: `no response headers within ${t.firstByteMs} ms`,
+      });
+    case 'idle':
+      return providerError({
+        ...base,
+        kind: 'timeout',
+        retryable: true,
+        message: `no data from upstream for ${t.idleMs} ms`,
+      });
+    case 'total':
+      return providerError({
+        ...base,
+        kind: 'timeout',
+        retryable: true,
+        message: `upstream call exceeded ${t.totalMs} ms in total`,
+      });
+    case 'size':
+      return providerError({
+        ...base,
+        kind: 'upstream',
+        retryable: false,
+        message: `upstream response exceeded ${cap ?? '?'} bytes`,
+      });
+  }
+  const code = causeCode(err);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return providerError(
+      { ...base, kind: 'timeout', retryable: true, message: `connect timeout after ${t.connectMs} ms` },
+      keys,
+    );
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return providerError({ ...base, kind: 'timeout', retryable: true, message: causeMessage(err) }, keys);
+  }
+  const detail = causeMessage(err);
+  const known = code && NETWORK_CODES.test(code) ? ` (${code})` : '';
+  return providerError(
+    { ...base, kind: 'network', retryable: true, message: `upstream connection failed${known}: ${detail}` },
+    keys,
+  );
+}
+
+/** A complete response as the event sequence a stream of it would have produced. */
+export async function* responseToEvents(r: CanonicalResponse): AsyncGenerator<CanonicalStreamEvent> {
+  yield { type: 'start', id: r.id, model: r.model };
+  if (r.message.reasoning) yield { type: 'reasoning', text: r.message.reasoning };
+  if (r.message.content) yield { type: 'text', text: r.message.content };
+  for (const [index, tc] of (r.message.tool_calls ?? []).entries()) {
+    yield { type: 'tool_call', index, id: tc.id, name: tc.function.name, arguments: tc.function.arguments };
+  }
+  yield { type: 'usage', usage: r.usage };
+  yield { type: 'finish', finishReason: r.finishReason };
+}

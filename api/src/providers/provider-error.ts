@@ -1,0 +1,207 @@
+/**
+ * Expected upstream failures as values. Every adapter's `parseError`, every in-stream error event and every
+ * transport failure in call.ts ends up as one `ProviderError`; nothing upstream is thrown.
+ */
+
+export type ProviderErrorKind =
+  | 'auth'
+  | 'bad_request'
+  | 'not_found'
+  | 'context_length'
+  | 'rate_limited'
+  | 'overloaded'
+  | 'upstream'
+  | 'timeout'
+  | 'network'
+  | 'content_filter';
+
+export interface ProviderError {
+  kind: ProviderErrorKind;
+  /** HTTP status of the upstream response; null for transport failures and errors inside a 200 stream. */
+  status: number | null;
+  /** Worth trying again (same or another endpoint) — decided from the status, not from the body text. */
+  retryable: boolean;
+  /** Wait before retrying, in ms, when the upstream said so (retry-after-ms, retry-after, Gemini RetryInfo). */
+  retryAfterMs?: number;
+  /** Human-readable, with anything that looks like an API key scrubbed. */
+  message: string;
+  /** Provider id (catalog) the error came from. */
+  provider: string;
+  /** Upstream's machine-readable code/type when it sent one (`insufficient_quota`, `overloaded_error`, …). */
+  code?: string;
+  /** Request field the error is about, when known (`temperature`). */
+  param?: string;
+}
+
+/** Status → kind and default retryability (SDK convention: 408, 409, 429 and ≥ 500 are retried). */
+export function kindFromStatus(status: number): { kind: ProviderErrorKind; retryable: boolean } {
+  if (status === 401 || status === 402 || status === 403) return { kind: 'auth', retryable: false };
+  if (status === 404) return { kind: 'not_found', retryable: false };
+  if (status === 408) return { kind: 'timeout', retryable: true };
+  if (status === 409) return { kind: 'upstream', retryable: true };
+  if (status === 429) return { kind: 'rate_limited', retryable: true };
+  if (status === 503 || status === 529) return { kind: 'overloaded', retryable: true };
+  if (status === 504) return { kind: 'timeout', retryable: true };
+  if (status >= 500) return { kind: 'upstream', retryable: true };
+  return { kind: 'bad_request', retryable: false };
+}
+
+const CONTEXT_LENGTH_PATTERNS = [
+  /context[_ ]length/i, // OpenAI code context_length_exceeded, "maximum context length is …" (OpenAI, Mistral, vLLM)
+  /context window/i,
+  /prompt is too long/i, // Anthropic
+  /input length and `?max_tokens`? exceed/i, // Anthropic
+  /exceeds the maximum number of tokens/i, // Gemini "The input token count (…) exceeds the maximum number of tokens allowed"
+  /too many (input )?tokens/i,
+  /reduce the length of the messages/i, // OpenAI, Groq
+  /too large for model with/i, // Mistral
+];
+
+/** True when an error message/code says the prompt did not fit the model's context. */
+export function looksLikeContextLength(text: string): boolean {
+  return CONTEXT_LENGTH_PATTERNS.some((re) => re.test(text));
+}
+
+/** Bodies that blame the API key while using 400 (Gemini API_KEY_INVALID, xAI). */
+export function looksLikeBadKey(text: string): boolean {
+  return (
+    /API_KEY_INVALID/.test(text) ||
+    (/api[ _-]?key/i.test(text) && /(invalid|incorrect|not valid|wrong|missing|expired)/i.test(text))
+  );
+}
+
+const CONTENT_FILTER_PATTERNS = [
+  /content[_ ]filter/i,
+  /content_policy_violation/i,
+  /ResponsibleAIPolicyViolation/,
+];
+
+export function looksLikeContentFilter(text: string): boolean {
+  return CONTENT_FILTER_PATTERNS.some((re) => re.test(text));
+}
+
+/**
+ * The usual refinement of a status-derived kind by body text: context length and bad keys and content
+ * filters travel as 400s. Retryability still comes from the status (or `x-should-retry`).
+ */
+export function refineKind(status: number, text: string): ProviderErrorKind {
+  const base = kindFromStatus(status).kind;
+  if (base === 'bad_request' || status === 413) {
+    if (looksLikeBadKey(text)) return 'auth';
+    if (looksLikeContextLength(text)) return 'context_length';
+    if (looksLikeContentFilter(text)) return 'content_filter';
+  }
+  return base;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry delays
+
+/** Case-insensitive header access over fetch Headers or a plain record. */
+export type HeaderSource =
+  | { get(name: string): string | null }
+  | Record<string, string | string[] | undefined>;
+
+export function headerValue(headers: HeaderSource | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+  }
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
+    if (k.toLowerCase() === wanted && v !== undefined) return Array.isArray(v) ? v[0] : v;
+  }
+  return undefined;
+}
+
+/**
+ * Upstream's requested wait in ms: `retry-after-ms`, then `retry-after` (delta-seconds or an HTTP date,
+ * relative to `nowMs`). Undefined when absent or unparseable; negative waits become 0.
+ */
+export function retryAfterMsFromHeaders(
+  headers: HeaderSource | undefined,
+  nowMs: number,
+): number | undefined {
+  const ms = headerValue(headers, 'retry-after-ms');
+  if (ms !== undefined && ms.trim() !== '' && Number.isFinite(Number(ms))) {
+    return Math.max(0, Math.round(Number(ms)));
+  }
+  const ra = headerValue(headers, 'retry-after')?.trim();
+  if (!ra) return undefined;
+  if (/^\d+(\.\d+)?$/.test(ra)) return Math.round(Number(ra) * 1000);
+  const date = Date.parse(ra);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/** Parses a protobuf Duration string as Google sends it (`"34.4s"`, `"1s"`, `"0.5s"`) into ms. */
+export function durationToMs(duration: unknown): number | undefined {
+  if (typeof duration !== 'string') return undefined;
+  const m = /^(\d+(?:\.\d+)?)s$/.exec(duration.trim());
+  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+}
+
+/** "Please try again in 330ms" / "in 4.77s" (OpenAI, Groq 429 messages) → ms. A last-resort hint. */
+export function retryHintFromMessage(message: string): number | undefined {
+  const m = /try again in (\d+(?:\.\d+)?)(ms|s)\b/i.exec(message);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'ms' ? n : n * 1000);
+}
+
+/** `x-should-retry: true|false` overrides the status-derived decision (Stainless SDK convention). */
+export function shouldRetryOverride(headers: HeaderSource | undefined): boolean | undefined {
+  const v = headerValue(headers, 'x-should-retry')?.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secret scrubbing
+
+const KEY_PATTERNS: RegExp[] = [
+  /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI, Anthropic (sk-ant-…), DeepSeek, …
+  /\bAIza[0-9A-Za-z_-]{20,}/g, // Google API keys
+  /\bgsk_[A-Za-z0-9]{10,}/g, // Groq
+  /\bxai-[A-Za-z0-9]{10,}/g, // xAI
+  /\b(?:pk|rk|tgp_v1)_[A-Za-z0-9_-]{10,}/g,
+  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /([?&](?:key|api[_-]?key|access_token)=)[^&\s"']+/gi,
+  /(["']?(?:x-api-key|api-key|x-goog-api-key|authorization)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+  // Upstreams echo a masked key ("Incorrect API key provided: sk-abc*****wxyz"); drop the visible ends too.
+  /[A-Za-z0-9_<>.-]*\*{3,}[A-Za-z0-9_<>.-]*/g,
+];
+
+/**
+ * Removes secrets from text that may reach logs or clients: every occurrence of the configured keys
+ * (and of their longer substrings), then anything shaped like a common API key or credential header.
+ */
+export function scrubSecrets(text: string, keys: readonly (string | undefined)[] = []): string {
+  let out = text;
+  for (const key of keys) {
+    if (!key || key.length < 4) continue;
+    out = out.split(key).join('[redacted]');
+    // A key truncated or wrapped by the upstream still leaks its first characters.
+    if (key.length >= 16) out = out.split(key.slice(0, 12)).join('[redacted]');
+  }
+  for (const re of KEY_PATTERNS) {
+    out = out.replace(re, (match, prefix: unknown) =>
+      typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}[redacted]` : '[redacted]',
+    );
+  }
+  return out;
+}
+
+/** Builds a ProviderError with a scrubbed, length-capped message. */
+export function providerError(
+  fields: Omit<ProviderError, 'message'> & { message: string },
+  keys: readonly (string | undefined)[] = [],
+): ProviderError {
+  const message = scrubSecrets(fields.message, keys).slice(0, 2000);
+  const out: ProviderError = { ...fields, message };
+  for (const k of Object.keys(out) as (keyof ProviderError)[]) {
+    if (out[k] === undefined) delete out[k];
+  }
+  return out;
+}
