@@ -12,9 +12,5 @@ import './types/organization';
 import './types/viewer';
 import './types/eco';
 import './types/complete';
-import './types/requests';
-import './types/usage';
-import './types/credits';
-import './types/audit-log';
 
 export const schema = builder.toSchema({ sortSchema: true });
