@@ -15,7 +15,6 @@ import type { DbHandle } from './db/client';
 import { createContext } from './graphql/context';
 import { schema } from './graphql/index';
 import type { Logger } from './log';
-import { createSite } from './http/static';
 
 export interface AppDeps {
   config: Config;
@@ -91,9 +90,6 @@ export function createApp(deps: AppDeps): App {
     },
   });
 
-  // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
-  const site = createSite({ db: db.db, log });
-
   return {
     async fetch(request) {
       const url = new URL(request.url);
@@ -126,8 +122,6 @@ export function createApp(deps: AppDeps): App {
         if (token && !principal) return unauthorized();
         return yoga.fetch(request, { principal });
       }
-      const page = await site.fetch(request);
-      if (page) return page;
       return json({ error: { message: `no route for ${request.method} ${path}`, type: 'not_found' } }, 404);
     },
   };
