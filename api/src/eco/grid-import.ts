@@ -107,10 +107,8 @@ export function parseGridCsv(
     }
     const g = Number(get('gco2e_per_kwh'));
     if (!get('gco2e_per_kwh') || !Number.isFinite(g) || g <= 0 || g > 2000) {
-      {
-        bad('gco2e_per_kwh', `must be a number of gCO2e/kWh in (0, 2000], got "${get('gco2e_per_kwh')}"`);
-        continue;
-      }
+      bad('gco2e_per_kwh', `must be a number of gCO2e/kWh in (0, 2000], got "${get('gco2e_per_kwh')}"`);
+      continue;
     }
     const year = Number(get('year'));
     if (!Number.isInteger(year) || year < 2000 || year > 2100) {

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/key-store';
 import type { Completion, InferenceDeps, StreamItem } from '../inference/complete';
 import { runCompletion } from '../inference/complete';
 import { parseCanonicalRequest } from '../providers/canonical';
-import { parseRouteOverride } from '../routing/policy';
+import { type RouteOverride, parseRouteOverride } from '../routing/policy';
 import { failureResponse, openAIError } from './openai-error';
 import { readJsonBody } from './read-body';
 import { SSE_DONE, SSE_HEADERS, sseData } from './sse-write';
@@ -96,7 +96,7 @@ export async function handleChatCompletions(
     return openAIError(400, 'invalid_request_error', 'request body must be a JSON object', 'invalid_request');
   }
   const { route: rawRoute, ...rest } = body.value as Record<string, unknown>;
-  let route;
+  let route: RouteOverride | undefined;
   if (rawRoute !== undefined) {
     const parsed = parseRouteOverride(rawRoute);
     if (!parsed.ok)

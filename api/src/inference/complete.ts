@@ -23,11 +23,10 @@ import {
   type ToolCall,
   type Warning,
   requestedMaxTokens,
-  textOf,
 } from '../providers/canonical';
 import type { ProviderError } from '../providers/provider-error';
 import { classifyRequest } from '../routing/classify';
-import { type AttemptRecord, executeAttempts } from '../routing/execute';
+import { executeAttempts } from '../routing/execute';
 import type { HealthTracker } from '../routing/health';
 import { type RouteOverride, mergePolicy, pinsOf } from '../routing/policy';
 import { rankCandidates } from '../routing/rank';
@@ -523,11 +522,15 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
           reasoning += ev.text;
           return { type: 'delta', event: ev };
         case 'tool_call': {
-          const t = (tools[ev.index] ??= {
-            id: ev.id ?? '',
-            type: 'function',
-            function: { name: ev.name ?? '', arguments: '' },
-          } as ToolCall);
+          let t = tools[ev.index];
+          if (!t) {
+            t = {
+              id: ev.id ?? '',
+              type: 'function',
+              function: { name: ev.name ?? '', arguments: '' },
+            } as ToolCall;
+            tools[ev.index] = t;
+          }
           if (ev.id) t.id = ev.id;
           if (ev.name) t.function.name = ev.name;
           t.function.arguments += ev.arguments;

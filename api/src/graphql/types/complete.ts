@@ -7,7 +7,7 @@ import type { EcoBlock } from '../../eco/estimate';
 import { type Completion, runCompletion } from '../../inference/complete';
 import type { RouteBlock } from '../../inference/route-block';
 import { parseCanonicalRequest } from '../../providers/canonical';
-import { parseRouteOverride } from '../../routing/policy';
+import { type RouteOverride, parseRouteOverride } from '../../routing/policy';
 import { builder } from '../builder';
 import { ErrorInterface, ForbiddenError, requireScope } from './errors';
 import { MinMaxRef, RangeRef } from './scalars';
@@ -277,7 +277,7 @@ builder.mutationField('complete', (t) =>
           parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
         );
       }
-      let override;
+      let override: RouteOverride | undefined;
       if (route) {
         const o = parseRouteOverride(compact(route as Record<string, unknown>));
         if (!o.ok) throw new InvalidRequestError('route', o.message);
