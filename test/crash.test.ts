@@ -54,7 +54,7 @@ describe.each(testDrivers())('a kill -9 mid-load on %s', (driver) => {
     const pre = await open();
     await runMigrations(pre);
     await seedCatalog(pre.db, loadCatalog());
-    await ensureBootstrap(pre.db, await ensureKeySecret(pre.db, {}), { adminKey });
+    await ensureBootstrap(pre.db, await ensureKeySecret(pre.db, { keySecret: undefined }), { adminKey });
     await grantCredit(pre.db, {
       orgId: 'org_default',
       amountMicro: 10_000_000,
