@@ -12,5 +12,6 @@ import './types/organization';
 import './types/viewer';
 import './types/eco';
 import './types/complete';
+import './types/routing-policy';
 
 export const schema = builder.toSchema({ sortSchema: true });

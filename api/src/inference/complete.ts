@@ -28,7 +28,7 @@ import type { ProviderError } from '../providers/provider-error';
 import { classifyRequest } from '../routing/classify';
 import { executeAttempts } from '../routing/execute';
 import type { HealthTracker } from '../routing/health';
-import { type RouteOverride, mergePolicy, pinsOf } from '../routing/policy';
+import { type RouteOverride, mergePolicy, pinsOf, validatePolicy } from '../routing/policy';
 import { rankCandidates } from '../routing/rank';
 import { AUTO_MODEL, type Attempt, type RankResult } from '../routing/rank-types';
 import { inputTokenUpperBound } from './bounds';
@@ -219,6 +219,25 @@ async function prepare(
     config: { highIntensityThreshold: deps.config.highIntensityThreshold },
     random: deps.random ?? Math.random,
   });
+  if (!rank.attempts.length) {
+    // Say whether the policy and the request contradict each other (400) before calling it an outage.
+    const problems = validatePolicy(merged.policy, {
+      regions: tables.regions,
+      providers: tables.providers,
+      endpoints: tables.candidates.map((c) => c.endpoint),
+    }).filter((pr) => pr.severity === 'error');
+    if (problems.length) {
+      return {
+        ok: false,
+        failure: {
+          kind: 'invalid_request',
+          field: 'route',
+          status: 400,
+          message: problems.map((pr) => pr.message).join('; '),
+        },
+      };
+    }
+  }
   const maxOut = (info: EndpointInfo) =>
     Math.min(maxTokens ?? info.model.maxOutputTokens, info.model.maxOutputTokens);
   const reserveFor = (info: EndpointInfo) =>

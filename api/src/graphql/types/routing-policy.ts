@@ -1,0 +1,436 @@
+/**
+ * Routing policies as data, managed over GraphQL (admin scope, audited), plus `routePreview`: what a
+ * policy will do for a sample request, before it takes effect, and `Endpoint.health`.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { audit } from '../../audit';
+import { type RoutingPolicyRow, apiKeys, routingPolicies } from '../../db/schema';
+import { newId } from '../../ids';
+import { AUTO_MODEL } from '../../routing/rank-types';
+import {
+  type RouteOverride,
+  type RoutingPolicySpec as Spec,
+  RoutingPolicySpec,
+  mergePolicy,
+  parseRouteOverride,
+  pinsOf,
+  validatePolicy,
+} from '../../routing/policy';
+import { classifyRequest } from '../../routing/classify';
+import { rankCandidates } from '../../routing/rank';
+import type { RoutingTables } from '../../inference/routing-tables';
+import { builder } from '../builder';
+import type { Context } from '../context';
+import { RouteInput } from './complete';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  requireQueryScope,
+  requireScope,
+  targetOrg,
+} from './errors';
+import { EndpointRef } from './refs';
+
+export const RoutingPolicyRef = builder.objectRef<RoutingPolicyRow>('RoutingPolicy').implement({
+  description: "An organisation's routing policy. One may be the default; a key may carry its own.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    kind: t.exposeString('kind'),
+    isDefault: t.exposeBoolean('isDefault'),
+    spec: t.field({ type: 'JSON', description: 'The full policy as stored.', resolve: (p) => p.spec }),
+    summary: t.string({
+      resolve: (p) => {
+        const s = RoutingPolicySpec.parse(p.spec);
+        const c = s.constraints;
+        const parts: string[] = [s.kind];
+        if (s.preferRegions) parts.push(`prefers ${s.preferRegions.join(' > ')}`);
+        if (s.fixed)
+          parts.push(`fixed to ${'providerId' in s.fixed ? s.fixed.providerId : s.fixed.endpointId}`);
+        if (c.allowedRegions) parts.push(`data stays in ${c.allowedRegions.join(', ')}`);
+        if (c.allowedProviders) parts.push(`only ${c.allowedProviders.join(', ')}`);
+        if (c.deniedProviders.length) parts.push(`never ${c.deniedProviders.join(', ')}`);
+        if (c.maxPricePerMTokUsd) parts.push(`at most $${c.maxPricePerMTokUsd}/1M tokens`);
+        if (c.maxGco2ePer1kTokens) parts.push(`at most ${c.maxGco2ePer1kTokens} gCO2e/1k tokens`);
+        if (!c.allowFallbacks) parts.push('no fallbacks');
+        return parts.join('; ');
+      },
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (p) => p.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (p) => p.updatedAt }),
+  }),
+});
+
+export const RoutingPolicyInput = builder.inputType('RoutingPolicyInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    kind: t.string({
+      required: true,
+      description: 'auto, prefer-region, prefer-low-carbon, prefer-cheapest or fixed-provider',
+    }),
+    preferRegions: t.stringList({
+      description: 'prefer-region: region ids, countries or geographies, in order.',
+    }),
+    fixedProviderId: t.string(),
+    fixedEndpointId: t.string(),
+    allowedRegions: t.stringList({ description: 'Data residency: a hard constraint no fallback may break.' }),
+    allowedProviders: t.stringList(),
+    deniedProviders: t.stringList(),
+    maxPricePerMTokUsd: t.float(),
+    maxGco2ePer1kTokens: t.float(),
+    allowFallbacks: t.boolean(),
+  }),
+});
+
+type PolicyInputShape = typeof RoutingPolicyInput.$inferInput;
+
+/** Input → validated spec, or a typed InvalidInput naming the field and the reason. */
+export function specFromInput(input: PolicyInputShape, tables: RoutingTables): Spec {
+  const raw = {
+    kind: input.kind,
+    ...(input.preferRegions ? { preferRegions: input.preferRegions } : {}),
+    ...(input.fixedProviderId ? { fixed: { providerId: input.fixedProviderId } } : {}),
+    ...(input.fixedEndpointId ? { fixed: { endpointId: input.fixedEndpointId } } : {}),
+    constraints: {
+      ...(input.allowedRegions ? { allowedRegions: input.allowedRegions } : {}),
+      ...(input.allowedProviders ? { allowedProviders: input.allowedProviders } : {}),
+      ...(input.deniedProviders ? { deniedProviders: input.deniedProviders } : {}),
+      ...(input.maxPricePerMTokUsd != null ? { maxPricePerMTokUsd: input.maxPricePerMTokUsd } : {}),
+      ...(input.maxGco2ePer1kTokens != null ? { maxGco2ePer1kTokens: input.maxGco2ePer1kTokens } : {}),
+      ...(input.allowFallbacks != null ? { allowFallbacks: input.allowFallbacks } : {}),
+    },
+  };
+  const parsed = RoutingPolicySpec.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInputError(
+      issue.path.join('.') || 'kind',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'policy'}: ${i.message}`).join('; '),
+    );
+  }
+  const merged = mergePolicy(parsed.data);
+  const problems = merged.ok
+    ? validatePolicy(merged.policy, {
+        regions: tables.regions,
+        providers: tables.providers,
+        endpoints: [...tables.byEndpoint.values()].map((i) => ({ ...i.candidate.endpoint })),
+      })
+    : merged.problems;
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new InvalidInputError('policy', errors.map((p) => p.message).join('; '));
+  return parsed.data;
+}
+
+const PolicyResult = builder.objectRef<{ policy: RoutingPolicyRow }>('RoutingPolicySuccess').implement({
+  fields: (t) => ({ policy: t.field({ type: RoutingPolicyRef, resolve: (r) => r.policy }) }),
+});
+const DeleteResult = builder.objectRef<{ id: string }>('DeleteRoutingPolicySuccess').implement({
+  fields: (t) => ({ id: t.exposeID('id') }),
+});
+
+async function ownPolicy(ctx: Context, id: string, orgId: string, instanceAdmin: boolean) {
+  const [row] = await ctx.db.select().from(routingPolicies).where(eq(routingPolicies.id, id));
+  if (!row || (row.orgId !== orgId && !instanceAdmin)) throw new NotFoundError(`no routing policy ${id}`);
+  return row;
+}
+
+const errorTypes = [ForbiddenError, InvalidInputError, NotFoundError];
+
+builder.queryField('routingPolicies', (t) =>
+  t.field({
+    type: [RoutingPolicyRef],
+    args: { orgId: t.arg.id() },
+    resolve: (_r, { orgId }, ctx) => {
+      const p = requireQueryScope(ctx, 'read');
+      return ctx.db
+        .select()
+        .from(routingPolicies)
+        .where(eq(routingPolicies.orgId, targetOrg(p, orgId)))
+        .orderBy(asc(routingPolicies.createdAt));
+    },
+  }),
+);
+
+builder.mutationFields((t) => ({
+  createRoutingPolicy: t.field({
+    type: PolicyResult,
+    errors: { types: errorTypes, directResult: true, union: { name: 'CreateRoutingPolicyResult' } },
+    args: {
+      orgId: t.arg.id(),
+      input: t.arg({ type: RoutingPolicyInput, required: true }),
+      makeDefault: t.arg.boolean(),
+    },
+    resolve: async (_r, { orgId, input, makeDefault }, ctx) => {
+      const p = requireScope(ctx, 'admin');
+      const org = targetOrg(p, orgId);
+      const spec = specFromInput(input, await ctx.inference.tables.get());
+      const policy = await ctx.db.transaction(async (tx) => {
+        if (makeDefault)
+          await tx.update(routingPolicies).set({ isDefault: false }).where(eq(routingPolicies.orgId, org));
+        const [row] = await tx
+          .insert(routingPolicies)
+          .values({
+            id: newId('pol'),
+            orgId: org,
+            name: input.name.trim() || spec.kind,
+            kind: spec.kind,
+            spec,
+            isDefault: Boolean(makeDefault),
+          })
+          .returning();
+        await audit(tx, {
+          orgId: org,
+          actorKeyId: p.keyId,
+          action: 'routingPolicy.create',
+          targetType: 'routingPolicy',
+          targetId: row!.id,
+          details: { spec, isDefault: Boolean(makeDefault) },
+        });
+        return row!;
+      });
+      ctx.inference.policies.invalidate();
+      return { policy };
+    },
+  }),
+  updateRoutingPolicy: t.field({
+    type: PolicyResult,
+    errors: { types: errorTypes, directResult: true, union: { name: 'UpdateRoutingPolicyResult' } },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: RoutingPolicyInput, required: true }) },
+    resolve: async (_r, { id, input }, ctx) => {
+      const p = requireScope(ctx, 'admin');
+      const existing = await ownPolicy(ctx, id, p.orgId, p.instanceAdmin);
+      const spec = specFromInput(input, await ctx.inference.tables.get());
+      const policy = await ctx.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(routingPolicies)
+          .set({ name: input.name.trim() || spec.kind, kind: spec.kind, spec, updatedAt: new Date() })
+          .where(eq(routingPolicies.id, id))
+          .returning();
+        await audit(tx, {
+          orgId: existing.orgId,
+          actorKeyId: p.keyId,
+          action: 'routingPolicy.update',
+          targetType: 'routingPolicy',
+          targetId: id,
+          details: { before: existing.spec, after: spec },
+        });
+        return row!;
+      });
+      ctx.inference.policies.invalidate();
+      return { policy };
+    },
+  }),
+  deleteRoutingPolicy: t.field({
+    type: DeleteResult,
+    errors: { types: errorTypes, directResult: true, union: { name: 'DeleteRoutingPolicyResult' } },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, { id }, ctx) => {
+      const p = requireScope(ctx, 'admin');
+      const existing = await ownPolicy(ctx, id, p.orgId, p.instanceAdmin);
+      await ctx.db.transaction(async (tx) => {
+        // Keys that used it fall back to the organisation's default.
+        await tx.update(apiKeys).set({ policyId: null }).where(eq(apiKeys.policyId, id));
+        await tx.delete(routingPolicies).where(eq(routingPolicies.id, id));
+        await audit(tx, {
+          orgId: existing.orgId,
+          actorKeyId: p.keyId,
+          action: 'routingPolicy.delete',
+          targetType: 'routingPolicy',
+          targetId: id,
+          details: { spec: existing.spec, wasDefault: existing.isDefault },
+        });
+      });
+      ctx.inference.policies.invalidate();
+      return { id };
+    },
+  }),
+  setDefaultRoutingPolicy: t.field({
+    type: PolicyResult,
+    errors: { types: errorTypes, directResult: true, union: { name: 'SetDefaultRoutingPolicyResult' } },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, { id }, ctx) => {
+      const p = requireScope(ctx, 'admin');
+      const existing = await ownPolicy(ctx, id, p.orgId, p.instanceAdmin);
+      const policy = await ctx.db.transaction(async (tx) => {
+        await tx
+          .update(routingPolicies)
+          .set({ isDefault: false })
+          .where(and(eq(routingPolicies.orgId, existing.orgId), eq(routingPolicies.isDefault, true)));
+        const [row] = await tx
+          .update(routingPolicies)
+          .set({ isDefault: true, updatedAt: new Date() })
+          .where(eq(routingPolicies.id, id))
+          .returning();
+        await audit(tx, {
+          orgId: existing.orgId,
+          actorKeyId: p.keyId,
+          action: 'routingPolicy.setDefault',
+          targetType: 'routingPolicy',
+          targetId: id,
+        });
+        return row!;
+      });
+      ctx.inference.policies.invalidate();
+      return { policy };
+    },
+  }),
+}));
+
+// ------------------------------------------------------------------ preview
+
+interface PreviewCandidate {
+  endpointId: string;
+  model: string;
+  provider: string;
+  region: string;
+  country: string;
+  score: number;
+  reasons: string[];
+}
+interface Preview {
+  candidates: PreviewCandidate[];
+  excluded: { endpointId: string; reason: string }[];
+  tier: string | null;
+  signals: string[];
+  policySummary: string;
+  noRoute: string | null;
+}
+
+const PreviewCandidateRef = builder.objectRef<PreviewCandidate>('RoutePreviewCandidate').implement({
+  fields: (t) => ({
+    endpointId: t.exposeID('endpointId'),
+    model: t.exposeString('model'),
+    provider: t.exposeString('provider'),
+    region: t.exposeString('region'),
+    country: t.exposeString('country'),
+    score: t.exposeFloat('score'),
+    reasons: t.exposeStringList('reasons'),
+  }),
+});
+const PreviewExclusionRef = builder
+  .objectRef<Preview['excluded'][number]>('RoutePreviewExclusion')
+  .implement({
+    fields: (t) => ({ endpointId: t.exposeID('endpointId'), reason: t.exposeString('reason') }),
+  });
+const RoutePreviewRef = builder.objectRef<Preview>('RoutePreview').implement({
+  description:
+    'What routing would do for a sample request, in order, with every exclusion and why. No upstream is called.',
+  fields: (t) => ({
+    candidates: t.field({ type: [PreviewCandidateRef], resolve: (p) => p.candidates }),
+    excluded: t.field({ type: [PreviewExclusionRef], resolve: (p) => p.excluded }),
+    tier: t.exposeString('tier', {
+      nullable: true,
+      description: 'lowrouter/auto: the minimum tier the request needs.',
+    }),
+    signals: t.exposeStringList('signals'),
+    policySummary: t.exposeString('policySummary'),
+    noRoute: t.exposeString('noRoute', { nullable: true }),
+  }),
+});
+
+const PreviewMessage = builder.inputType('PreviewMessage', {
+  fields: (t) => ({ role: t.string({ required: true }), content: t.string({ required: true }) }),
+});
+
+builder.queryField('routePreview', (t) =>
+  t.field({
+    type: RoutePreviewRef,
+    errors: { types: [InvalidInputError, NotFoundError], union: { name: 'RoutePreviewResult' } },
+    args: {
+      model: t.arg.string({ required: true, description: 'A model id or lowrouter/auto.' }),
+      route: t.arg({ type: RouteInput }),
+      messages: t.arg({ type: [PreviewMessage] }),
+      maxTokens: t.arg.int(),
+      policyId: t.arg.id({ description: "A stored policy; default: the caller's." }),
+      policy: t.arg({ type: RoutingPolicyInput, description: 'An unsaved policy, to preview an edit.' }),
+    },
+    resolve: async (_r, args, ctx) => {
+      const principal = requireQueryScope(ctx, 'read');
+      const tables = await ctx.inference.tables.get();
+      let spec: Spec;
+      if (args.policy) spec = specFromInput(args.policy, tables);
+      else if (args.policyId)
+        spec = RoutingPolicySpec.parse(
+          (await ownPolicy(ctx, args.policyId, principal.orgId, principal.instanceAdmin)).spec,
+        );
+      else spec = (await ctx.inference.policies.forPrincipal(principal)).spec;
+      const model =
+        args.model === AUTO_MODEL
+          ? AUTO_MODEL
+          : tables.models.has(args.model)
+            ? args.model
+            : tables.modelAliases.get(args.model);
+      if (!model) throw new InvalidInputError('model', `unknown model '${args.model}'`);
+      let override: RouteOverride | undefined;
+      if (args.route) {
+        const o = parseRouteOverride(
+          Object.fromEntries(Object.entries(args.route).filter(([, v]) => v != null)),
+        );
+        if (!o.ok) throw new InvalidInputError('route', o.message);
+        override = o.value;
+      }
+      const merged = mergePolicy(spec, override);
+      if (!merged.ok) throw new InvalidInputError('route', merged.problems.map((p) => p.message).join('; '));
+      const messages = args.messages?.length ? args.messages : [{ role: 'user', content: 'Hello' }];
+      const classification = classifyRequest({
+        messages,
+        ...(args.maxTokens ? { max_tokens: args.maxTokens } : {}),
+      });
+      const rank = rankCandidates({
+        candidates: tables.candidates,
+        policy: merged.policy,
+        request: {
+          model,
+          estimatedInputTokens: classification.estimatedInputTokens,
+          expectedOutputTokens: Math.min(args.maxTokens ?? 400, 1600),
+          ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}),
+          classification,
+          pinned: pinsOf(merged.policy),
+        },
+        health: (id) => ctx.inference.health.view(id),
+        config: { highIntensityThreshold: ctx.config.highIntensityThreshold },
+        random: () => 0.5,
+      });
+      return {
+        candidates: rank.attempts.map((a) => ({
+          endpointId: a.endpointId,
+          model: a.modelId,
+          provider: a.providerId,
+          region: a.regionId,
+          country: a.country,
+          score: a.score,
+          reasons: a.reasons,
+        })),
+        excluded: rank.excluded,
+        tier: model === AUTO_MODEL ? classification.tier : null,
+        signals: model === AUTO_MODEL ? classification.signals : [],
+        policySummary: rank.policySummary,
+        noRoute: rank.noRoute ?? null,
+      };
+    },
+  }),
+);
+
+// ------------------------------------------------------------------ health
+
+type Snapshot = ReturnType<Context['inference']['health']['snapshot']>;
+const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
+  description:
+    "This gateway node's view of the endpoint: a sliding window of outcomes and its circuit breaker.",
+  fields: (t) => ({
+    state: t.exposeString('state', { description: 'closed, open, half-open or unavailable' }),
+    requests: t.exposeInt('requests'),
+    failures: t.exposeInt('failures'),
+    failureRate: t.exposeFloat('failureRate'),
+    p50LatencyMs: t.exposeFloat('p50LatencyMs', { nullable: true }),
+    consecutiveFailures: t.exposeInt('consecutiveFailures'),
+    openReason: t.exposeString('openReason', { nullable: true }),
+    unavailableReason: t.exposeString('unavailableReason', { nullable: true }),
+    lastErrorKind: t.string({ nullable: true, resolve: (s) => s.lastError?.kind ?? null }),
+  }),
+});
+
+builder.objectField(EndpointRef, 'health', (t) =>
+  t.field({ type: HealthRef, resolve: (e, _a, ctx) => ctx.inference.health.snapshot(e.id) }),
+);
