@@ -15,6 +15,7 @@ import type { DbHandle } from './db/client';
 import { createContext } from './graphql/context';
 import { schema } from './graphql/index';
 import type { Logger } from './log';
+import { compressResponse, createSite } from './http/static';
 
 export interface AppDeps {
   config: Config;
@@ -90,6 +91,9 @@ export function createApp(deps: AppDeps): App {
     },
   });
 
+  // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
+  const site = createSite({ db: db.db, log });
+
   return {
     async fetch(request) {
       const url = new URL(request.url);
@@ -120,8 +124,10 @@ export function createApp(deps: AppDeps): App {
         const token = bearerToken(request.headers);
         const principal = token ? await keys.authenticate(token) : null;
         if (token && !principal) return unauthorized();
-        return yoga.fetch(request, { principal });
+        return compressResponse(request, await yoga.fetch(request, { principal }));
       }
+      const page = await site.fetch(request);
+      if (page) return page;
       return json({ error: { message: `no route for ${request.method} ${path}`, type: 'not_found' } }, 404);
     },
   };

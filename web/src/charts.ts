@@ -1,0 +1,129 @@
+/**
+ * Inline SVG charts of our own: a bar chart and a line chart as SVG markup strings (no library). All
+ * text is escaped; colours come from CSS classes (.bar, .line, .axis), so dark mode and the CSP (no
+ * inline styles) both hold. Each chart has role="img" and a <title>; pair it with a table for details.
+ */
+
+export interface Datum {
+  label: string;
+  value: number;
+}
+
+export interface ChartOptions {
+  /** What the chart shows, read by screen readers: "Requests per day". */
+  title: string;
+  /** Appended to values in tooltips and the axis: "gCO2e". */
+  unit?: string;
+  width?: number;
+  height?: number;
+  /** Formats values for the axis and tooltips. */
+  format?: (n: number) => string;
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`);
+
+/** The smallest 1, 2 or 5 × 10^k at or above `n` (0 → 1), so the axis top is a round number. */
+export function niceCeil(n: number): number {
+  if (!(n > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(n));
+  for (const m of [1, 2, 5, 10]) if (m * p >= n * (1 - 1e-12)) return m * p;
+  return 10 * p;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+const defaultFormat = (n: number) => String(Number(n.toPrecision(3)));
+
+interface Frame {
+  w: number;
+  h: number;
+  left: number;
+  top: number;
+  plotW: number;
+  plotH: number;
+  max: number;
+  fmt: (n: number) => string;
+  unit: string;
+}
+
+function frame(values: number[], o: ChartOptions): Frame {
+  const w = o.width ?? 600;
+  const h = o.height ?? 200;
+  const left = 48;
+  const top = 8;
+  return {
+    w,
+    h,
+    left,
+    top,
+    plotW: w - left - 8,
+    plotH: h - top - 24,
+    max: niceCeil(Math.max(0, ...values)),
+    fmt: o.format ?? defaultFormat,
+    unit: o.unit ? ` ${o.unit}` : '',
+  };
+}
+
+function open(f: Frame, o: ChartOptions): string {
+  const y = (v: number) => round(f.top + f.plotH - (v / f.max) * f.plotH);
+  const grid = [0, f.max / 2, f.max]
+    .map(
+      (v) =>
+        `<line class="axis" x1="${f.left}" x2="${f.left + f.plotW}" y1="${y(v)}" y2="${y(v)}"/>` +
+        `<text x="${f.left - 4}" y="${y(v) + 4}" text-anchor="end">${esc(f.fmt(v))}</text>`,
+    )
+    .join('');
+  return (
+    `<svg class="chart" viewBox="0 0 ${f.w} ${f.h}" width="${f.w}" height="${f.h}" role="img" aria-label="${esc(o.title)}" xmlns="http://www.w3.org/2000/svg">` +
+    `<title>${esc(o.title)}</title>${grid}`
+  );
+}
+
+/** Labels under the plot: at most ~8, evenly spaced, so they never overlap. */
+function xLabels(f: Frame, data: Datum[], xOf: (i: number) => number): string {
+  const step = Math.max(1, Math.ceil(data.length / 8));
+  return data
+    .map((d, i) =>
+      i % step === 0
+        ? `<text x="${round(xOf(i))}" y="${f.h - 6}" text-anchor="middle">${esc(d.label)}</text>`
+        : '',
+    )
+    .join('');
+}
+
+/** Vertical bars, one per datum, with a tooltip (<title>) each. Negative values draw as zero. */
+export function barChart(data: Datum[], o: ChartOptions): string {
+  const f = frame(
+    data.map((d) => d.value),
+    o,
+  );
+  const slot = data.length ? f.plotW / data.length : f.plotW;
+  const bw = Math.max(1, slot * 0.8);
+  const bars = data
+    .map((d, i) => {
+      const v = Math.max(0, d.value);
+      const bh = round((v / f.max) * f.plotH);
+      const x = round(f.left + i * slot + (slot - bw) / 2);
+      return `<rect class="bar" x="${x}" y="${round(f.top + f.plotH - bh)}" width="${round(bw)}" height="${bh}"><title>${esc(`${d.label}: ${f.fmt(d.value)}${f.unit}`)}</title></rect>`;
+    })
+    .join('');
+  return `${open(f, o)}${bars}${xLabels(f, data, (i) => f.left + i * slot + slot / 2)}</svg>`;
+}
+
+/** One line through the points, with a dot (and tooltip) per point. */
+export function lineChart(data: Datum[], o: ChartOptions): string {
+  const f = frame(
+    data.map((d) => d.value),
+    o,
+  );
+  const xOf = (i: number) => f.left + (data.length > 1 ? (i / (data.length - 1)) * f.plotW : f.plotW / 2);
+  const yOf = (v: number) => round(f.top + f.plotH - (Math.max(0, v) / f.max) * f.plotH);
+  const path = data.map((d, i) => `${i ? 'L' : 'M'}${round(xOf(i))} ${yOf(d.value)}`).join(' ');
+  const dots = data
+    .map(
+      (d, i) =>
+        `<circle class="bar" cx="${round(xOf(i))}" cy="${yOf(d.value)}" r="3"><title>${esc(`${d.label}: ${f.fmt(d.value)}${f.unit}`)}</title></circle>`,
+    )
+    .join('');
+  return `${open(f, o)}${data.length ? `<path class="line" d="${path}"/>` : ''}${dots}${xLabels(f, data, xOf)}</svg>`;
+}

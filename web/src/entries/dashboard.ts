@@ -1,0 +1,4 @@
+import { mount } from '../mount';
+import { dashboardView } from '../views/dashboard';
+
+mount({ dashboard: dashboardView });

@@ -1,0 +1,4 @@
+import { mount } from '../mount';
+import { settingsView } from '../views/settings';
+
+mount({ settings: settingsView });
