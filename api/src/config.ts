@@ -10,6 +10,11 @@ const EnvSchema = z.object({
   PORT: intFrom(8080),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /** Prepared statements on PostgreSQL; set to false behind PgBouncer in transaction pooling mode. */
+  LOWROUTER_PG_PREPARE: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
   LOWROUTER_DATA_DIR: z.string().default('.lowrouter'),
   /** The bootstrap (instance admin) key; generated and printed once when absent. */
   LOWROUTER_ADMIN_KEY: z
@@ -41,6 +46,7 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  pgPrepare: boolean;
   dataDir: string;
   adminKey: string | undefined;
   keySecret: string | undefined;
@@ -66,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    pgPrepare: e.LOWROUTER_PG_PREPARE,
     dataDir: e.LOWROUTER_DATA_DIR,
     adminKey: e.LOWROUTER_ADMIN_KEY,
     keySecret: e.LOWROUTER_KEY_SECRET,

@@ -30,7 +30,11 @@ export interface Gateway {
 export async function startGateway(config: Config, opts: { log?: Logger } = {}): Promise<Gateway> {
   const log = opts.log ?? createLogger(config.logLevel);
   const t0 = performance.now();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    prepare: config.pgPrepare,
+  });
   let secret: string;
   let generatedAdminKey: string | undefined;
   try {

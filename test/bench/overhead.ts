@@ -39,7 +39,13 @@ async function measure(driver: Driver): Promise<void> {
     gemini: await startFakeUpstream({ protocol: 'gemini', scenario: 'synthetic' }),
   };
   const db = await prepareDb(driver, 1_000_000_000);
-  const gw = await spawnGateway({ ...db.env, ...fakeProviderEnv(fakes), LOWROUTER_LOG_LEVEL: 'error' });
+  // LOWROUTER_BENCH_PROFILE=<dir> writes a CPU profile of the gateway there (node --cpu-prof).
+  const profile = process.env.LOWROUTER_BENCH_PROFILE;
+  const gw = await spawnGateway(
+    { ...db.env, ...fakeProviderEnv(fakes), LOWROUTER_LOG_LEVEL: 'error' },
+    60_000,
+    profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [],
+  );
   const body = JSON.stringify({
     model: 'openai/gpt-4o-mini',
     messages: [{ role: 'user', content: 'Say hi' }],

@@ -72,7 +72,7 @@ export async function startGatewayWithFakes(
     ...fakeProviderEnv(fakes),
     ...opts.env,
   });
-  const gateway = await startGateway(config, { log: createLogger('silent') });
+  const gateway = await startGateway(config, { log: createLogger(config.logLevel) });
   return {
     url: gateway.url,
     adminKey,

@@ -19,8 +19,10 @@ export interface SpawnedGateway {
 export async function spawnGateway(
   env: Record<string, string | undefined>,
   timeoutMs = 60_000,
+  /** Extra node flags (e.g. --cpu-prof for benchmarks). */
+  nodeArgs: string[] = [],
 ): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli.ts', 'start'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'api/src/cli.ts', 'start'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOWROUTER_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@
  * the reservation in the transaction that records the request.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { type Db, resultRows } from '../db/client';
 import { auditLog, creditLedger, creditReservations, organizations } from '../db/schema';
 
 export type ReserveResult = { ok: true } | { ok: false; balanceMicro: number; availableMicro: number };
@@ -15,33 +15,31 @@ export async function reserveCredit(
   db: Db,
   r: { orgId: string; requestId: string; amountMicro: number; nodeId: string },
 ): Promise<ReserveResult> {
-  return db.transaction(async (tx) => {
-    const updated = await tx
-      .update(organizations)
-      .set({ reservedMicro: sql`${organizations.reservedMicro} + ${r.amountMicro}` })
-      .where(
-        and(
-          eq(organizations.id, r.orgId),
-          sql`${organizations.balanceMicro} - ${organizations.reservedMicro} >= ${r.amountMicro}`,
-        ),
-      )
-      .returning({ id: organizations.id });
-    if (!updated.length) {
-      const [org] = await tx
-        .select({ balance: organizations.balanceMicro, reserved: organizations.reservedMicro })
-        .from(organizations)
-        .where(eq(organizations.id, r.orgId));
-      return {
-        ok: false,
-        balanceMicro: org?.balance ?? 0,
-        availableMicro: (org?.balance ?? 0) - (org?.reserved ?? 0),
-      };
-    }
-    await tx
-      .insert(creditReservations)
-      .values({ requestId: r.requestId, orgId: r.orgId, amountMicro: r.amountMicro, nodeId: r.nodeId });
-    return { ok: true };
-  });
+  // One statement, so one round trip and one implicit transaction: the conditional update takes the
+  // organisation's row lock and re-checks the condition, and the reservation row exists iff it passed.
+  const result = await db.execute(sql`
+    with held as (
+      update ${organizations} set reserved_micro = reserved_micro + ${r.amountMicro}
+      where id = ${r.orgId} and balance_micro - reserved_micro >= ${r.amountMicro}
+      returning id
+    ), ins as (
+      insert into ${creditReservations} (request_id, org_id, amount_micro, node_id)
+      select ${r.requestId}, id, ${r.amountMicro}, ${r.nodeId} from held
+      returning request_id
+    )
+    select (select count(*) from ins)::int as ok`);
+  const [row] = resultRows<{ ok: number }>(result);
+  if (row && Number(row.ok) === 1) return { ok: true };
+  // Refused: read the figures as they are now (the statement's own snapshot may predate the lock).
+  const [org] = await db
+    .select({ balance: organizations.balanceMicro, reserved: organizations.reservedMicro })
+    .from(organizations)
+    .where(eq(organizations.id, r.orgId));
+  return {
+    ok: false,
+    balanceMicro: org?.balance ?? 0,
+    availableMicro: (org?.balance ?? 0) - (org?.reserved ?? 0),
+  };
 }
 
 /**
@@ -89,28 +87,55 @@ export interface Settlement {
  * exceed the reservation plus what is free, which pricing makes impossible for well-behaved upstreams.
  */
 export async function settleCredit(tx: Db, s: Settlement): Promise<number> {
+  if (s.chargeMicro <= s.reservedMicro) {
+    // The usual case: the charge fits in what was held. Releasing the reservation and debiting the
+    // balance is one statement; it releases only what is still held (a sweep may have released it).
+    const debit = s.chargeMicro;
+    await Promise.all([
+      tx.execute(sql`
+        with released as (
+          delete from ${creditReservations} where request_id = ${s.requestId} returning amount_micro
+        )
+        update ${organizations}
+        set balance_micro = balance_micro - ${debit},
+            reserved_micro = reserved_micro - coalesce((select sum(amount_micro) from released), 0)
+        where id = ${s.orgId}`),
+      debit > 0
+        ? tx
+            .insert(creditLedger)
+            .values({
+              orgId: s.orgId,
+              kind: 'usage',
+              amountMicro: -debit,
+              requestId: s.requestId,
+              actorKeyId: s.apiKeyId,
+            })
+        : Promise.resolve(),
+    ]);
+    return debit;
+  }
   const released = s.reservedMicro
     ? await tx.delete(creditReservations).where(eq(creditReservations.requestId, s.requestId)).returning()
     : [];
   const reserved = released[0]?.amountMicro ?? 0;
-  let debit = s.chargeMicro;
-  if (debit > reserved) {
-    const [org] = await tx
-      .select({ balance: organizations.balanceMicro, reserved: organizations.reservedMicro })
-      .from(organizations)
-      .where(eq(organizations.id, s.orgId))
-      .for('update');
-    const free = (org?.balance ?? 0) - (org?.reserved ?? 0);
-    debit = Math.max(0, Math.min(debit, reserved + free));
-  }
+  const [org] = await tx
+    .select({ balance: organizations.balanceMicro, reserved: organizations.reservedMicro })
+    .from(organizations)
+    .where(eq(organizations.id, s.orgId))
+    .for('update');
+  const free = (org?.balance ?? 0) - (org?.reserved ?? 0);
+  // Never below zero: an upstream that overshoots what was reserved is charged at most what is there.
+  const debit = Math.max(0, Math.min(s.chargeMicro, reserved + free));
   if (debit > 0) {
-    await tx.insert(creditLedger).values({
-      orgId: s.orgId,
-      kind: 'usage',
-      amountMicro: -debit,
-      requestId: s.requestId,
-      actorKeyId: s.apiKeyId,
-    });
+    await tx
+      .insert(creditLedger)
+      .values({
+        orgId: s.orgId,
+        kind: 'usage',
+        amountMicro: -debit,
+        requestId: s.requestId,
+        actorKeyId: s.apiKeyId,
+      });
   }
   if (debit > 0 || reserved > 0) {
     await tx

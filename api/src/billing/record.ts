@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { requests, usageDaily } from '../db/schema';
+import { creditLedger, creditReservations, organizations, requests, usageDaily } from '../db/schema';
 import { settleCredit } from './ledger';
 
 export type RequestInsert = typeof requests.$inferInsert;
@@ -19,7 +19,35 @@ export interface RecordInput {
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function recordRequest(db: Db, input: RecordInput): Promise<{ debitedMicro: number }> {
+  if ((input.row.chargeMicro ?? 0) <= input.reservedMicro) return recordInOneStatement(db, input);
   return db.transaction(async (tx) => recordInTx(tx, input));
+}
+
+/**
+ * The usual case, in ONE statement (atomic by itself, one round trip): release the reservation and
+ * debit the balance, append the ledger row, insert the request row, upsert the daily rollup. Only
+ * valid when the charge fits in the reservation, so no balance check is needed.
+ */
+async function recordInOneStatement(
+  db: Db,
+  { row, reservedMicro }: RecordInput,
+): Promise<{ debitedMicro: number }> {
+  const debit = row.chargeMicro ?? 0;
+  const ledger =
+    debit > 0
+      ? sql`, led as (${db.insert(creditLedger).values({ orgId: row.orgId, kind: 'usage', amountMicro: -debit, requestId: row.id, actorKeyId: row.apiKeyId }).getSQL()})`
+      : sql``;
+  await db.execute(sql`
+    with released as (
+      delete from ${creditReservations} where request_id = ${row.id} returning amount_micro
+    ), settled as (
+      update ${organizations}
+      set balance_micro = balance_micro - ${debit},
+          reserved_micro = reserved_micro - coalesce((select sum(amount_micro) from released), 0)
+      where id = ${row.orgId} and (${debit} > 0 or ${reservedMicro} > 0)
+    )${ledger}, req as (${db.insert(requests).values(row).getSQL()}), rollup as (${rollupInsert(db, row, debit).getSQL()})
+    select 1`);
+  return { debitedMicro: debit };
 }
 
 /** The same, inside a caller's transaction (group commit batches several). */
@@ -36,8 +64,14 @@ export async function recordInTx(
   });
   const stored = { ...row, chargeMicro: debitedMicro };
   await tx.insert(requests).values(stored);
+  await rollupInsert(tx, row, debitedMicro);
+  return { debitedMicro };
+}
+
+/** The `usage_daily` upsert for one request row: adds its counts to its day's bucket. */
+function rollupInsert(db: Db, row: RequestInsert, debitedMicro: number) {
   const isError = row.status !== 'ok';
-  await tx
+  return db
     .insert(usageDaily)
     .values({
       day: utcDay(row.createdAt),
@@ -93,5 +127,4 @@ export async function recordInTx(
         ).map(([k, c]) => [k, sql.raw(`usage_daily.${c} + excluded.${c}`)]),
       ),
     });
-  return { debitedMicro };
 }

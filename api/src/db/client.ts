@@ -15,6 +15,11 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle, usable wherever a Db is. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/** Rows of `db.execute(sql…)`: postgres.js returns an array, PGlite an object with `rows`. */
+export function resultRows<T = Record<string, unknown>>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 export interface DbHandle {
   db: Db;
   driver: 'pglite' | 'postgres';
@@ -33,6 +38,37 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/**
+ * postgres.js sends an unprepared query as Parse/Describe, waits, then Bind/Execute: two round trips.
+ * Drizzle only prepares named statements, so without this every query pays twice. This wraps the
+ * client (and the clients of its transactions and reserved connections) so queries are prepared and
+ * cached per connection by their text: one round trip after the first use.
+ */
+function preparing<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === 'unsafe' && typeof value === 'function') {
+        return (query: string, params?: unknown[], opts?: Record<string, unknown>) =>
+          value.call(target, query, params, { ...opts, prepare: true });
+      }
+      if (prop === 'begin' && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          const fn = args.at(-1) as (sql: object) => unknown;
+          return value.call(target, ...args.slice(0, -1), (sql: object) => fn(preparing(sql)));
+        };
+      }
+      if (prop === 'savepoint' && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          const fn = args.at(-1) as (sql: object) => unknown;
+          return value.call(target, ...args.slice(0, -1), (sql: object) => fn(preparing(sql)));
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export interface OpenDbOptions {
   databaseUrl?: string;
   dataDir?: string;
@@ -40,6 +76,8 @@ export interface OpenDbOptions {
   onQuery?: (sql: string) => void;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** Prepare statements (default true). Turn off behind PgBouncer in transaction pooling mode. */
+  prepare?: boolean;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
@@ -51,7 +89,10 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       onnotice: () => {},
       connection: { application_name: 'lowrouter' },
     });
-    const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
+    const db = drizzlePostgres(opts.prepare === false ? client : preparing(client), {
+      schema,
+      logger,
+    }) as unknown as Db;
     let lease: Awaited<ReturnType<typeof client.reserve>> | undefined;
     const lockKey = (nodeId: string) => `lowrouter-node:${nodeId}`;
     return {

@@ -261,7 +261,13 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   const stream = Boolean(request.stream);
   const warnings = [...(input.warnings ?? [])];
 
+  const marks: Record<string, number> = {};
+  const p0 = performance.now();
+  const mark = (name: string) => {
+    marks[name] = Math.round((performance.now() - p0) * 100) / 100;
+  };
   const prepared = await prepare(deps, input);
+  mark('prepared');
   const baseRow = (): RequestInsert => ({
     id: requestId,
     createdAt: created,
@@ -414,6 +420,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
     );
   }
 
+  mark('upstream');
   const info = p.tables.byEndpoint.get(exec.attempt.endpointId)!;
   const route = routeBlock({
     served: exec.attempt,
@@ -484,7 +491,10 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       route,
       fallbackUsed: exec.fallbackUsed,
     };
+    mark('recorded');
     const { debitedMicro } = await deps.record(row, reservedMicro);
+    mark('committed');
+    deps.log.debug('request timings (ms since arrival)', { requestId, ...marks });
     deps.onRecorded?.(row);
     return {
       id: requestId,
