@@ -101,15 +101,13 @@ export async function settleCredit(tx: Db, s: Settlement): Promise<number> {
             reserved_micro = reserved_micro - coalesce((select sum(amount_micro) from released), 0)
         where id = ${s.orgId}`),
       debit > 0
-        ? tx
-            .insert(creditLedger)
-            .values({
-              orgId: s.orgId,
-              kind: 'usage',
-              amountMicro: -debit,
-              requestId: s.requestId,
-              actorKeyId: s.apiKeyId,
-            })
+        ? tx.insert(creditLedger).values({
+            orgId: s.orgId,
+            kind: 'usage',
+            amountMicro: -debit,
+            requestId: s.requestId,
+            actorKeyId: s.apiKeyId,
+          })
         : Promise.resolve(),
     ]);
     return debit;
@@ -127,15 +125,13 @@ export async function settleCredit(tx: Db, s: Settlement): Promise<number> {
   // Never below zero: an upstream that overshoots what was reserved is charged at most what is there.
   const debit = Math.max(0, Math.min(s.chargeMicro, reserved + free));
   if (debit > 0) {
-    await tx
-      .insert(creditLedger)
-      .values({
-        orgId: s.orgId,
-        kind: 'usage',
-        amountMicro: -debit,
-        requestId: s.requestId,
-        actorKeyId: s.apiKeyId,
-      });
+    await tx.insert(creditLedger).values({
+      orgId: s.orgId,
+      kind: 'usage',
+      amountMicro: -debit,
+      requestId: s.requestId,
+      actorKeyId: s.apiKeyId,
+    });
   }
   if (debit > 0 || reserved > 0) {
     await tx
