@@ -397,6 +397,21 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       attempts: exec.attempts,
       fallbackUsed: false,
     });
+    if (input.signal?.aborted) {
+      // The client left before an answer came back: nothing was delivered, nothing is charged.
+      const error = { ...exec.error, kind: 'network' as const, message: 'the client disconnected' };
+      return fail(
+        { kind: 'upstream_failed', error, attempts: route.attempts, route },
+        {
+          policyId: p.policy.id,
+          policyKind: policyRef.kind,
+          route,
+          status: 'client_disconnected',
+          errorKind: 'client_disconnected',
+        },
+        reservedMicro,
+      );
+    }
     const failure: Failure = exec.clientError
       ? {
           kind: 'invalid_request',
@@ -624,13 +639,16 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
         provider: info.provider.id,
         message: 'the upstream stream ended before its end marker',
       };
-      streamResult.report(false, e.kind);
-      // Charged for what was generated before the cut; the row says it failed.
+      // The client's own disconnect also cancels the upstream, which then reports an error: that is
+      // the client leaving, not an upstream fault, and says nothing about the endpoint's health.
+      const clientLeft = Boolean(input.signal?.aborted);
+      streamResult.report(clientLeft, clientLeft ? undefined : e.kind);
+      // Charged for what was generated before the cut; the row says why it ended.
       await settle({
         usage: usage && usage.outputTokens > 0 ? usage : counted(),
         finishReason: null,
-        status: 'error',
-        errorKind: e.kind,
+        status: clientLeft ? 'client_disconnected' : 'error',
+        errorKind: clientLeft ? 'client_disconnected' : e.kind,
         upstreamLatencyMs: undefined,
         message,
       });
