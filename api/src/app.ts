@@ -4,6 +4,9 @@
  */
 import { createYoga, maskError } from 'graphql-yoga';
 import { sql } from 'drizzle-orm';
+import { handleExport } from './analytics/export';
+import { useIntrospectionForAuthenticated, useQueryLimits } from './analytics/graphql-limits';
+import { handleMetrics } from './analytics/metrics';
 import type { KeyStore, Principal } from './auth/key-store';
 import { bearerToken } from './auth/keys';
 import type { Config } from './config';
@@ -80,6 +83,8 @@ export function createApp(deps: AppDeps): App {
     graphqlEndpoint: '/graphql',
     graphiql: { title: 'LowRouter GraphQL' },
     landingPage: false,
+    // BI tools get introspection with a key; everyone gets depth, cost and page-size limits.
+    plugins: [useIntrospectionForAuthenticated(), useQueryLimits()],
     logging: false,
     context: ({ principal }) =>
       createContext({ db: db.db, config, keys, inference, principal: principal ?? null }),
@@ -119,6 +124,13 @@ export function createApp(deps: AppDeps): App {
             'internal_error',
           );
         }
+      }
+      if (path === '/metrics' && request.method === 'GET') return handleMetrics();
+      if (path.startsWith('/export/')) {
+        const token = bearerToken(request.headers);
+        const principal = token ? await keys.authenticate(token) : null;
+        if (token && !principal) return unauthorized();
+        return handleExport(request, { db: db.db, principal });
       }
       if (path === '/graphql' || path.startsWith('/graphql/')) {
         const token = bearerToken(request.headers);

@@ -6,6 +6,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadCatalog } from '@lowrouter/data';
 import { createServerAdapter } from '@whatwg-node/server';
+import { maintainPartitions } from './analytics/partitions';
 import { createApp } from './app';
 import { ensureBootstrap, ensureKeySecret } from './auth/bootstrap';
 import { type KeyStore, createKeyStore } from './auth/key-store';
@@ -47,6 +48,16 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
     await db.close();
     throw err;
   }
+  // Request rows live in monthly partitions: create the coming months, drop those past retention
+  // (rollups stay). At start and every six hours; safe when several nodes do it at once.
+  const maintain = () =>
+    maintainPartitions(db, { now: new Date(), retentionMonths: config.retentionMonths }).then(
+      (r) => (r.created.length || r.dropped.length) && log.info('request partitions', r),
+      (err) => log.error('partition maintenance failed', { error: String(err) }),
+    );
+  await maintain();
+  const partitionTimer = setInterval(maintain, 6 * 3_600_000);
+  partitionTimer.unref();
   const keys = createKeyStore(db.db, secret);
   const inference = await createInference(db, config, log);
   const app = createApp({ config, db, log, keys, inference: inference.deps });
@@ -73,6 +84,7 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
+        clearInterval(partitionTimer);
         inference.close();
         await keys.close();
         await closeUpstreamDispatchers();

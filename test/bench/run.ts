@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   startup: () => import('./startup'),
   overhead: () => import('./overhead'),
+  analytics: () => import('./analytics'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -13,5 +13,9 @@ import './types/viewer';
 import './types/eco';
 import './types/complete';
 import './types/routing-policy';
+import './types/requests';
+import './types/usage';
+import './types/credits';
+import './types/audit-log';
 
 export const schema = builder.toSchema({ sortSchema: true });

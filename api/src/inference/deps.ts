@@ -5,6 +5,7 @@
  * sweeping every minute so a node that dies while others run does not hold credit hostage.
  */
 import type { Provider } from '@lowrouter/shared';
+import { recordRequestMetrics } from '../analytics/metrics';
 import { sweepReservations } from '../billing/ledger';
 import { recordRequest } from '../billing/record';
 import type { Config } from '../config';
@@ -71,6 +72,7 @@ export async function createInference(
     log,
     nodeId,
     record: (row, reservedMicro) => recordRequest(handle.db, { row, reservedMicro }),
+    onRecorded: (row) => recordRequestMetrics(row),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     now,
     ...(opts.random ? { random: opts.random } : {}),

@@ -1,0 +1,121 @@
+import { parse, validate } from 'graphql/index.js';
+import { createYoga } from 'graphql-yoga';
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '../auth/key-store';
+import { schema } from '../graphql/index';
+import {
+  DEFAULT_QUERY_LIMITS,
+  queryLimitsRule,
+  useIntrospectionForAuthenticated,
+  useQueryLimits,
+} from './graphql-limits';
+
+const principal: Principal = {
+  keyId: 'key_1',
+  orgId: 'org_1',
+  orgName: 'One',
+  scopes: ['read'],
+  instanceAdmin: false,
+  policyId: null,
+  requestsPerMinute: null,
+  tokensPerMinute: null,
+};
+
+// The schema and plugins as app.ts wires them; resolvers only see the server context here.
+const yoga = createYoga<{ principal: Principal | null }>({
+  schema,
+  logging: false,
+  plugins: [useIntrospectionForAuthenticated(), useQueryLimits()],
+});
+
+async function run(query: string, who: Principal | null, variables?: Record<string, unknown>) {
+  const res = await yoga.fetch(
+    new Request('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    }),
+    { principal: who },
+  );
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+const INTROSPECT = '{ __schema { queryType { name } } }';
+
+const check = (query: string, limits = DEFAULT_QUERY_LIMITS, variables = {}) =>
+  validate(schema, parse(query), [queryLimitsRule(limits, variables)]).map((e) => ({
+    message: e.message,
+    code: e.extensions.code,
+  }));
+
+describe('introspection', () => {
+  it('is refused to anonymous callers with a message saying what to send, even after a keyed caller ran the same document', async () => {
+    const keyed = await run(INTROSPECT, principal);
+    expect(keyed.data.__schema.queryType.name).toBe('Query');
+    const anon = await run(INTROSPECT, null);
+    expect(anon.data).toBeUndefined();
+    expect(anon.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^introspection needs an API key/),
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    const typeQuery = await run('{ __type(name: "Query") { name } }', null);
+    expect(typeQuery.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // And the other way round: an anonymous refusal is not served to a keyed caller.
+    const again = await run(INTROSPECT, principal);
+    expect(again.errors).toBeUndefined();
+  });
+
+  it('leaves __typename and public queries to anonymous callers', async () => {
+    const res = await run('{ __typename viewer { apiKey { id } } }', null);
+    expect(res).toEqual({ data: { __typename: 'Query', viewer: null } });
+  });
+});
+
+describe('query limits', () => {
+  it('refuses a query nested deeper than the limit, saying how deep it is', () => {
+    let q = 'id';
+    for (let i = 0; i < 6; i++) q = `endpoints { model { ${q} } }`;
+    expect(check(`{ models { ${q} } }`)).toEqual([
+      {
+        message: 'the query is 14 fields deep; at most 12 are allowed: ask for less nesting',
+        code: 'QUERY_TOO_DEEP',
+      },
+    ]);
+    expect(check('{ models { endpoints { model { id } } } }')).toEqual([]);
+  });
+
+  it('counts objects times page sizes, through variables, fragments and aliases', () => {
+    const page = `fragment P on RequestConnection { edges { node { usage { inputTokens } eco { energyWh { min } } } } }`;
+    // 1 + 200 × (edges + node + usage + eco + energyWh) = 1001 per alias.
+    const five = `query($n: Int) { ${[1, 2, 3, 4, 5].map((i) => `a${i}: requests(first: $n) { ...P }`).join(' ')} } ${page}`;
+    expect(check(five, DEFAULT_QUERY_LIMITS, { n: 100 })).toEqual([]);
+    expect(check(five, DEFAULT_QUERY_LIMITS, { n: 200 })).toEqual([
+      {
+        message:
+          'the query may return 5005 objects; at most 5000 are allowed: ask for smaller pages (first) or fewer nested objects, and page with `after`',
+        code: 'QUERY_TOO_COMPLEX',
+      },
+    ]);
+    // Without `first` a connection counts its default page of 50.
+    expect(check(`{ requests { ...P } } ${page}`, { ...DEFAULT_QUERY_LIMITS, maxCost: 251 })).toEqual([]);
+    expect(check(`{ requests { ...P } } ${page}`, { ...DEFAULT_QUERY_LIMITS, maxCost: 250 })[0]?.code).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
+  });
+
+  it('refuses page sizes over the limit, literal or variable, before anything runs', async () => {
+    expect(check('{ auditLog(first: 1000) { edges { cursor } } }')).toEqual([
+      {
+        message:
+          'auditLog(first: 1000): first must be between 1 and 200 (default 50); page with `after` instead',
+        code: 'BAD_USER_INPUT',
+      },
+    ]);
+    const res = await run('query($n: Int) { requests(first: $n) { edges { cursor } } }', principal, {
+      n: 500,
+    });
+    expect(res.errors?.map((e) => e.message)).toEqual([
+      'requests(first: 500): first must be between 1 and 200 (default 50); page with `after` instead',
+    ]);
+  });
+});

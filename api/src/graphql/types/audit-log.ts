@@ -1,0 +1,74 @@
+/**
+ * `auditLog(first, after, orgId)`: the admin actions on an organisation (keys, policies, credit
+ * grants), newest first, keyset on id (audit_log_org_idx is (org_id, id)). Admin scope.
+ */
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { decodeCursor, encodeCursor, pageSize, toPage } from '../../analytics/cursor';
+import { AnalyticsError, badInput } from '../../analytics/errors';
+import { readableOrg } from '../../analytics/filter';
+import { resolveOrGraphQLError } from '../../analytics/graphql-errors';
+import { type AuditLogRow, auditLog } from '../../db/schema';
+import { builder } from '../builder';
+import { PAGE_ARGS_DESCRIPTION, connectionOf } from './requests';
+
+const AuditEntryRef = builder.objectRef<AuditLogRow>('AuditEntry').implement({
+  description: 'One admin action: who (actorKeyId) did what (action) to which target.',
+  fields: (t) => ({
+    id: t.id({ resolve: (e) => String(e.id) }),
+    organizationId: t.exposeID('orgId', { nullable: true, description: 'Null for instance-wide actions.' }),
+    actorKeyId: t.exposeID('actorKeyId', { nullable: true, description: 'Null for the system itself.' }),
+    action: t.exposeString('action', { description: 'e.g. apiKey.create, credits.grant.' }),
+    targetType: t.exposeString('targetType'),
+    targetId: t.exposeString('targetId', { nullable: true }),
+    details: t.field({ type: 'JSON', resolve: (e) => e.details }),
+    createdAt: t.field({ type: 'DateTime', resolve: (e) => e.createdAt }),
+  }),
+});
+
+const AuditConnectionRef = connectionOf('AuditEntry', AuditEntryRef);
+
+builder.queryField('auditLog', (t) =>
+  t.field({
+    type: AuditConnectionRef,
+    description: `Admin actions on your organisation, newest first (admin scope). ${PAGE_ARGS_DESCRIPTION}`,
+    args: {
+      first: t.arg.int(),
+      after: t.arg.string(),
+      orgId: t.arg.id({ description: 'Another organisation: instance admin only.' }),
+      instanceWide: t.arg.boolean({
+        defaultValue: false,
+        description: 'The instance-wide actions (grid imports) instead: instance admin only.',
+      }),
+    },
+    resolve: (_r, { first, after, orgId, instanceWide }, ctx) =>
+      resolveOrGraphQLError(async () => {
+        const org = readableOrg(ctx.principal, orgId, 'admin');
+        if (instanceWide && !ctx.principal!.instanceAdmin)
+          throw new AnalyticsError(
+            'FORBIDDEN',
+            'only the instance admin can read instance-wide actions',
+            'instanceWide',
+          );
+        const n = pageSize(first);
+        let afterId: number | null = null;
+        if (after) {
+          const [id] = decodeCursor('audit', after, 1);
+          if (typeof id !== 'number')
+            throw badInput('after', 'after is not a cursor of this audit connection');
+          afterId = id;
+        }
+        const rows = await ctx.db
+          .select()
+          .from(auditLog)
+          .where(
+            and(
+              instanceWide ? isNull(auditLog.orgId) : eq(auditLog.orgId, org),
+              afterId === null ? undefined : lt(auditLog.id, afterId),
+            ),
+          )
+          .orderBy(desc(auditLog.id))
+          .limit(n + 1);
+        return toPage(rows, n, (e) => encodeCursor('audit', [e.id]));
+      }),
+  }),
+);

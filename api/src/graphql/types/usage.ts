@@ -1,0 +1,172 @@
+/**
+ * `usage(filter, groupBy, timezone)`: usage and carbon buckets for the dashboard and BI tools, read
+ * from the daily rollup (api/src/analytics/usage-query.ts says exactly how, and why buckets are UTC).
+ */
+import { microToUsd } from '@lowrouter/shared';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { readableOrg } from '../../analytics/filter';
+import { resolveOrGraphQLError } from '../../analytics/graphql-errors';
+import { AnalyticsError } from '../../analytics/errors';
+import { type UsageBucket, type UsageMeasures, queryUsage } from '../../analytics/usage-query';
+import { builder } from '../builder';
+import { StatusFilterEnum } from './requests';
+import { RangeRef } from './scalars';
+
+export const UsageGroupByEnum = builder.enumType('UsageGroupBy', {
+  description: 'A dimension to group by. DAY, WEEK (starting Monday) and MONTH are UTC.',
+  values: {
+    DAY: { value: 'day' as const },
+    WEEK: { value: 'week' as const },
+    MONTH: { value: 'month' as const },
+    MODEL: { value: 'model' as const },
+    PROVIDER: { value: 'provider' as const },
+    REGION: { value: 'region' as const },
+    COUNTRY: { value: 'country' as const },
+    API_KEY: { value: 'apiKey' as const },
+    POLICY: { value: 'policy' as const },
+  },
+});
+
+export const UsageFilterInput = builder.inputType('UsageFilter', {
+  description:
+    'Every list matches any of its values; an empty or absent list does not filter. from/to may fall inside a day: the partial days are then read from request rows, exactly.',
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime', description: 'Inclusive.' }),
+    to: t.field({ type: 'DateTime', description: 'Exclusive.' }),
+    models: t.stringList({ description: 'Model ids (the model served, not the one asked for).' }),
+    providers: t.stringList(),
+    regions: t.stringList(),
+    countries: t.stringList({ description: 'ISO 3166-1 alpha-2 codes.' }),
+    apiKeys: t.idList(),
+    status: t.field({
+      type: StatusFilterEnum,
+      description:
+        'With a status, buckets carry only requests and errors: the daily rollup sums tokens, cost, energy and latency over every status, so those fields are refused rather than guessed.',
+    }),
+    orgId: t.id({ description: 'Another organisation: instance admin only.' }),
+  }),
+});
+
+/** The bucket fields the rollup cannot split by status. */
+const MEASURE_FIELDS = new Set([
+  'inputTokens',
+  'outputTokens',
+  'cachedInputTokens',
+  'reasoningTokens',
+  'costUsd',
+  'upstreamCostUsd',
+  'energyWh',
+  'gco2e',
+  'gco2ePer1kOutputTokens',
+  'avgLatencyMs',
+]);
+
+/** Field names selected on the list's items, through fragments. */
+function selectedFields(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) names.add(s.name.value);
+      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet);
+      else walk(info.fragments[s.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet);
+  return names;
+}
+
+const m = (b: UsageBucket): UsageMeasures => {
+  if (!b.measures) throw new Error('measures are not available with a status filter');
+  return b.measures;
+};
+
+const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
+  description:
+    'Usage summed over one bucket. Group keys are null when not grouped by them (and, when grouped, null means none, e.g. a request that failed before a model was chosen).',
+  fields: (t) => ({
+    day: t.exposeString('day', { nullable: true, description: 'UTC day, YYYY-MM-DD.' }),
+    week: t.exposeString('week', {
+      nullable: true,
+      description: 'Monday (UTC) starting the ISO week, YYYY-MM-DD.',
+    }),
+    month: t.exposeString('month', {
+      nullable: true,
+      description: 'First day of the UTC month, YYYY-MM-DD.',
+    }),
+    model: t.exposeString('model', { nullable: true }),
+    provider: t.exposeString('provider', { nullable: true }),
+    region: t.exposeString('region', { nullable: true }),
+    country: t.exposeString('country', { nullable: true }),
+    apiKey: t.exposeID('apiKey', { nullable: true }),
+    policy: t.exposeID('policy', { nullable: true }),
+    requests: t.exposeInt('requests'),
+    errors: t.exposeInt('errors', {
+      description: 'Requests that did not end ok (errors and client disconnects).',
+    }),
+    inputTokens: t.float({ resolve: (b) => m(b).inputTokens }),
+    outputTokens: t.float({ resolve: (b) => m(b).outputTokens }),
+    cachedInputTokens: t.float({ resolve: (b) => m(b).cachedInputTokens }),
+    reasoningTokens: t.float({ resolve: (b) => m(b).reasoningTokens }),
+    costUsd: t.float({
+      description: 'What the organisation was charged, USD.',
+      resolve: (b) => microToUsd(m(b).chargeMicro),
+    }),
+    upstreamCostUsd: t.float({
+      description: 'Upstream price, USD.',
+      resolve: (b) => microToUsd(m(b).upstreamCostMicro),
+    }),
+    energyWh: t.field({
+      type: RangeRef,
+      description: 'Wh, PUE included.',
+      resolve: (b) => ({ min: m(b).energyWhMin, max: m(b).energyWhMax }),
+    }),
+    gco2e: t.field({
+      type: RangeRef,
+      description: 'gCO2e, usage phase.',
+      resolve: (b) => ({ min: m(b).gco2eMin, max: m(b).gco2eMax }),
+    }),
+    gco2ePer1kOutputTokens: t.field({
+      type: RangeRef,
+      nullable: true,
+      description: 'gCO2e per 1,000 output tokens over the bucket; null without output tokens.',
+      resolve: (b) => {
+        const x = m(b);
+        return x.outputTokens > 0
+          ? { min: (x.gco2eMin * 1000) / x.outputTokens, max: (x.gco2eMax * 1000) / x.outputTokens }
+          : null;
+      },
+    }),
+    avgLatencyMs: t.float({
+      nullable: true,
+      description: 'Mean end-to-end latency, ms.',
+      resolve: (b) => (b.requests > 0 ? m(b).latencyMsSum / b.requests : null),
+    }),
+  }),
+});
+
+builder.queryField('usage', (t) =>
+  t.field({
+    type: [UsageBucketRef],
+    description:
+      "The organisation's usage in buckets (read scope), from the daily rollup. No groupBy gives one bucket: the totals. Buckets are UTC; timezone must be UTC or left out.",
+    args: {
+      filter: t.arg({ type: UsageFilterInput }),
+      groupBy: t.arg({ type: [UsageGroupByEnum] }),
+      timezone: t.arg.string({ description: 'UTC only: the rollup is kept per UTC day.' }),
+    },
+    resolve: (_r, { filter, groupBy, timezone }, ctx, info) =>
+      resolveOrGraphQLError(() => {
+        const orgId = readableOrg(ctx.principal, filter?.orgId, 'read');
+        if (filter?.status) {
+          const refused = [...selectedFields(info)].filter((f) => MEASURE_FIELDS.has(f));
+          if (refused.length)
+            throw new AnalyticsError(
+              'BAD_USER_INPUT',
+              `with a status filter only requests and errors are available (the daily rollup sums ${refused.join(', ')} over every status); drop the status filter for them, or read requests(filter: {status}) for per-request detail`,
+              'filter.status',
+            );
+        }
+        return queryUsage(ctx.db, { orgId, filter: filter ?? {}, groupBy: groupBy ?? [], timezone });
+      }),
+  }),
+);
