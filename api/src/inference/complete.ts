@@ -334,6 +334,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
     amountMicro: reservedMicro,
     nodeId: deps.nodeId,
   });
+  mark('reserved');
   if (!reserved.ok) {
     return fail(
       { kind: 'insufficient_credits', balanceMicro: reserved.balanceMicro, requiredMicro: reservedMicro },
