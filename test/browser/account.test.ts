@@ -38,7 +38,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard and settings in Chromium', () => {
     await signIn(page, h.adminKey);
     await page.locator('#signed-in').waitFor();
     expect(await page.locator('#signed-in strong').textContent()).toBeTruthy();
-    expect(await page.locator('#coming-soon').isVisible()).toBe(true);
+    // No traffic yet: a zero balance, and how to send a first request.
+    await page.locator('#no-requests').waitFor();
+    expect(await page.locator('#balance').textContent()).toBe('$0');
     expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([h.adminKey]);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     expect(await page.context().cookies()).toEqual([]);
@@ -65,9 +67,11 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard and settings in Chromium', () => {
     await page.locator('#keys tbody tr').first().waitFor();
     const before = await page.locator('#keys tbody tr').count();
 
-    await page.fill('input[name=name]', 'browser test key');
-    await page.check('input[name=scope][value=READ]');
-    await page.getByRole('button', { name: 'Create' }).click();
+    // Settings also holds the routing-policy editor: stay within the keys section.
+    const keys = page.locator('#api-keys');
+    await keys.locator('input[name=name]').fill('browser test key');
+    await keys.locator('input[name=scope][value=READ]').check();
+    await keys.getByRole('button', { name: 'Create', exact: true }).click();
     const key = (await page.locator('#new-key').textContent())!;
     expect(key).toMatch(/^lr_[0-9A-Za-z]{43,}$/);
     await expect.poll(() => page.locator('#keys tbody tr').count()).toBe(before + 1);

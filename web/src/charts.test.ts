@@ -3,7 +3,9 @@ import { barChart, lineChart, niceCeil } from './charts';
 
 describe('charts', () => {
   it('rounds the axis up to 1, 2 or 5 times a power of ten', () => {
-    expect([0, 0.7, 1, 1.01, 3, 7, 42, 0.013].map(niceCeil)).toEqual([1, 1, 1, 2, 5, 10, 50, 0.02]);
+    expect([0, 0.7, 1, 1.01, 3, 7, 42, 0.013, 0.00013].map(niceCeil)).toEqual([
+      1, 1, 1, 2, 5, 10, 50, 0.02, 0.0002,
+    ]);
   });
 
   it('draws one bar per datum scaled to the axis, tallest at the top of the plot', () => {
@@ -47,5 +49,37 @@ describe('charts', () => {
     expect(svg.match(/<circle/g)).toHaveLength(3);
     expect(svg).toContain('<title>b: 2.0 gCO2e</title>');
     expect(lineChart([], { title: 'empty' })).not.toContain('<path');
+  });
+});
+
+describe('ranged bars', () => {
+  it('draws a whisker from min to max and makes room for the max on the axis', () => {
+    const svg = barChart([{ label: 'Mon', value: 3, min: 2, max: 8 }], {
+      title: 'gCO2e per day',
+      unit: 'gCO2e',
+      width: 248,
+      height: 132,
+    });
+    // Axis top: 10 (from max 8, not value 3). Plot 8..108: min 2 → y 88, max 8 → y 28.
+    expect(svg).toContain('<text x="44" y="12" text-anchor="end">10</text>');
+    expect(svg).toContain('<line class="range" x1="144" x2="144" y1="88" y2="28"/>');
+    expect(svg).toContain('<title>Mon: 3 gCO2e (2–8)</title>');
+  });
+
+  it('draws no whisker when the range is a point', () => {
+    expect(barChart([{ label: 'a', value: 1, min: 1, max: 1 }], { title: 't' })).not.toContain('range');
+  });
+});
+
+describe('axis labels', () => {
+  it('widens the left margin for long labels so they are not cut off', () => {
+    const svg = barChart([{ label: 'a', value: 0.00013 }], {
+      title: 'Cost per day',
+      format: (n) => `$${n}`,
+      fontSize: 13,
+    });
+    // "$0.0002" is 7 characters: 7 × 13 × 0.62 + 8 → 65.
+    expect(svg).toContain('<line class="axis" x1="65"');
+    expect(svg).toContain('<text x="61" y="12" text-anchor="end">$0.0002</text>');
   });
 });

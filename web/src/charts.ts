@@ -7,6 +7,9 @@
 export interface Datum {
   label: string;
   value: number;
+  /** An estimate's range around `value` (e.g. min and max gCO2e), drawn as a whisker on the bar. */
+  min?: number;
+  max?: number;
 }
 
 export interface ChartOptions {
@@ -18,6 +21,8 @@ export interface ChartOptions {
   height?: number;
   /** Formats values for the axis and tooltips. */
   format?: (n: number) => string;
+  /** The font size the page's CSS gives chart text, px: sizes the margin for the axis labels. */
+  fontSize?: number;
 }
 
 const esc = (s: string) =>
@@ -27,7 +32,8 @@ const esc = (s: string) =>
 export function niceCeil(n: number): number {
   if (!(n > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 5, 10]) if (m * p >= n * (1 - 1e-12)) return m * p;
+  // toPrecision: 2 × 1e-4 is 0.00019999999999999998 in floating point, and would print so.
+  for (const m of [1, 2, 5, 10]) if (m * p >= n * (1 - 1e-12)) return Number((m * p).toPrecision(12));
   return 10 * p;
 }
 
@@ -49,7 +55,11 @@ interface Frame {
 function frame(values: number[], o: ChartOptions): Frame {
   const w = o.width ?? 600;
   const h = o.height ?? 200;
-  const left = 48;
+  const max = niceCeil(Math.max(0, ...values));
+  const fmt = o.format ?? defaultFormat;
+  // Room for the widest axis label (≈0.6 em per character), at least 48.
+  const widest = Math.max(...[0, max / 2, max].map((v) => fmt(v).length));
+  const left = Math.max(48, Math.ceil(widest * (o.fontSize ?? 11) * 0.62) + 8);
   const top = 8;
   return {
     w,
@@ -58,8 +68,8 @@ function frame(values: number[], o: ChartOptions): Frame {
     top,
     plotW: w - left - 8,
     plotH: h - top - 24,
-    max: niceCeil(Math.max(0, ...values)),
-    fmt: o.format ?? defaultFormat,
+    max,
+    fmt,
     unit: o.unit ? ` ${o.unit}` : '',
   };
 }
@@ -91,12 +101,22 @@ function xLabels(f: Frame, data: Datum[], xOf: (i: number) => number): string {
     .join('');
 }
 
-/** Vertical bars, one per datum, with a tooltip (<title>) each. Negative values draw as zero. */
+/** "label: value unit", or "label: value unit (min–max)" for a ranged datum. */
+function tip(f: Frame, d: Datum): string {
+  const r = d.min !== undefined && d.max !== undefined && d.min !== d.max;
+  return `${d.label}: ${f.fmt(d.value)}${f.unit}${r ? ` (${f.fmt(d.min!)}–${f.fmt(d.max!)})` : ''}`;
+}
+
+/**
+ * Vertical bars, one per datum, with a tooltip (<title>) each. Negative values draw as zero. A datum
+ * with min and max gets a whisker from min to max over its bar (the axis leaves room for the max).
+ */
 export function barChart(data: Datum[], o: ChartOptions): string {
   const f = frame(
-    data.map((d) => d.value),
+    data.map((d) => Math.max(d.value, d.max ?? 0)),
     o,
   );
+  const yOf = (v: number) => round(f.top + f.plotH - (Math.max(0, v) / f.max) * f.plotH);
   const slot = data.length ? f.plotW / data.length : f.plotW;
   const bw = Math.max(1, slot * 0.8);
   const bars = data
@@ -104,7 +124,12 @@ export function barChart(data: Datum[], o: ChartOptions): string {
       const v = Math.max(0, d.value);
       const bh = round((v / f.max) * f.plotH);
       const x = round(f.left + i * slot + (slot - bw) / 2);
-      return `<rect class="bar" x="${x}" y="${round(f.top + f.plotH - bh)}" width="${round(bw)}" height="${bh}"><title>${esc(`${d.label}: ${f.fmt(d.value)}${f.unit}`)}</title></rect>`;
+      const cx = round(f.left + i * slot + slot / 2);
+      const whisker =
+        d.min !== undefined && d.max !== undefined && d.max > d.min
+          ? `<line class="range" x1="${cx}" x2="${cx}" y1="${yOf(d.min)}" y2="${yOf(d.max)}"/>`
+          : '';
+      return `<rect class="bar" x="${x}" y="${round(f.top + f.plotH - bh)}" width="${round(bw)}" height="${bh}"><title>${esc(tip(f, d))}</title></rect>${whisker}`;
     })
     .join('');
   return `${open(f, o)}${bars}${xLabels(f, data, (i) => f.left + i * slot + slot / 2)}</svg>`;

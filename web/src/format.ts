@@ -46,3 +46,16 @@ export function costRange(r: MinMax): string {
 export function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** A signed amount of credit: "+$50.00", "−$0.000012". */
+export function signedCost(n: number): string {
+  return n < 0 ? `−${cost(-n)}` : `+${cost(n)}`;
+}
+
+/** An ISO timestamp as "2026-11-21 22:24:11" (UTC, what the API stores). */
+export function utcTime(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ');
+}
+
+/** The midpoint of a range. */
+export const mid = (r: MinMax) => (r.min + r.max) / 2;

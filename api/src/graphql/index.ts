@@ -17,5 +17,6 @@ import './types/requests';
 import './types/usage';
 import './types/credits';
 import './types/audit-log';
+import './types/instance';
 
 export const schema = builder.toSchema({ sortSchema: true });

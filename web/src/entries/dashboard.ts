@@ -1,4 +1,5 @@
 import { mount } from '../mount';
 import { dashboardView } from '../views/dashboard';
+import { instanceView } from '../views/instance';
 
-mount({ dashboard: dashboardView });
+mount({ instance: instanceView, dashboard: dashboardView });

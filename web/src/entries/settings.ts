@@ -1,4 +1,5 @@
 import { mount } from '../mount';
+import { instanceView } from '../views/instance';
 import { settingsView } from '../views/settings';
 
-mount({ settings: settingsView });
+mount({ instance: instanceView, settings: settingsView });
