@@ -22,6 +22,13 @@ export function resultRows<T = Record<string, unknown>>(result: unknown): T[] {
 
 export interface DbHandle {
   db: Db;
+  /**
+   * For writes whose durability a later synchronous commit provides (credit reservations): on
+   * PostgreSQL a small pool with `synchronous_commit = off`, so they do not wait for their own WAL
+   * flush. Locks and visibility are unchanged; if the server crashes first, the reservation vanishes
+   * with its balance change, and no answer was sent. On PGlite, the same `db`.
+   */
+  asyncCommitDb: Db;
   driver: 'pglite' | 'postgres';
   /** Runs `fn` over one dedicated session (migrations, advisory locks), then releases it. */
   withDedicatedConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
@@ -93,10 +100,20 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       schema,
       logger,
     }) as unknown as Db;
+    const asyncClient = postgres(url, {
+      max: 4,
+      onnotice: () => {},
+      connection: { application_name: 'lowrouter-reserve', synchronous_commit: 'off' },
+    });
+    const asyncCommitDb = drizzlePostgres(opts.prepare === false ? asyncClient : preparing(asyncClient), {
+      schema,
+      logger,
+    }) as unknown as Db;
     let lease: Awaited<ReturnType<typeof client.reserve>> | undefined;
     const lockKey = (nodeId: string) => `lowrouter-node:${nodeId}`;
     return {
       db,
+      asyncCommitDb,
       driver: 'postgres',
       async holdNodeLease(nodeId) {
         lease = await client.reserve();
@@ -125,7 +142,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       },
       async close() {
         lease?.release();
-        await client.end({ timeout: 5 });
+        await Promise.all([client.end({ timeout: 5 }), asyncClient.end({ timeout: 5 })]);
       },
     };
   }
@@ -143,6 +160,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   let self: string | undefined;
   return {
     db,
+    asyncCommitDb: db,
     driver: 'pglite',
     async holdNodeLease(nodeId) {
       self = nodeId;

@@ -6,6 +6,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (declared > maxBytes)
     return { ok: false, status: 413, message: `request body is ${declared} bytes; the limit is ${maxBytes}` };
   if (!request.body) return { ok: false, status: 400, message: 'request body is empty: send a JSON object' };
+  if (request.headers.get('content-length')) {
+    // HTTP framing bounds the body to the declared length, checked above: read it in one go.
+    return parseJson(new TextDecoder().decode(await request.arrayBuffer()));
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -19,7 +23,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  return parseJson(new TextDecoder().decode(Buffer.concat(chunks)));
+}
+
+function parseJson(text: string): BodyResult {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {

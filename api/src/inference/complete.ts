@@ -39,6 +39,8 @@ import type { EndpointInfo, RoutingTables, TablesCache } from './routing-tables'
 
 export interface InferenceDeps {
   db: Db;
+  /** Where reservations are written (see DbHandle.asyncCommitDb). */
+  reserveDb: Db;
   config: Config;
   tables: TablesCache;
   health: HealthTracker;
@@ -328,7 +330,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   // Reserve the most the first choice can cost; fallbacks top the reservation up before they run.
   const first = p.tables.byEndpoint.get(p.rank.attempts[0]!.endpointId)!;
   let reservedMicro = p.reserveFor(first);
-  const reserved = await reserveCredit(deps.db, {
+  const reserved = await reserveCredit(deps.reserveDb, {
     orgId: principal.orgId,
     requestId,
     amountMicro: reservedMicro,
@@ -354,7 +356,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       const info = p.tables.byEndpoint.get(attempt.endpointId)!;
       const need = p.reserveFor(info);
       if (need > reservedMicro) {
-        const ok = await topUpReservation(deps.db, {
+        const ok = await topUpReservation(deps.reserveDb, {
           orgId: principal.orgId,
           requestId,
           deltaMicro: need - reservedMicro,

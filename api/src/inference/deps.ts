@@ -64,6 +64,7 @@ export async function createInference(
   const now = opts.now ?? Date.now;
   const deps: InferenceDeps = {
     db: handle.db,
+    reserveDb: handle.asyncCommitDb,
     config,
     tables: createTablesCache(handle.db, credentials, { refreshMs: opts.tablesRefreshMs ?? 2_000, now }),
     health: createHealthTracker({ now }),
