@@ -3,21 +3,12 @@
  * client received has exactly one request row and one debit; no reservation survives the restart;
  * the balance equals the sum of the ledger. On PGlite and on PostgreSQL.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCatalog } from '@lowrouter/data';
-import { ensureBootstrap, ensureKeySecret } from '@lowrouter/api/auth/bootstrap';
-import { generateApiKey } from '@lowrouter/api/auth/keys';
-import { grantCredit } from '@lowrouter/api/billing/ledger';
-import { openDb } from '@lowrouter/api/db/client';
-import { runMigrations } from '@lowrouter/api/db/migrate';
-import { seedCatalog } from '@lowrouter/api/db/seed';
-import { createTestDatabase, testDrivers } from '@lowrouter/api/db/testing';
+import { testDrivers } from '@lowrouter/api/db/testing';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
 import { fakeProviderEnv } from './helpers/gateway-with-fakes';
+import { prepareDb } from './helpers/prepare-db';
 import { spawnGateway } from './helpers/spawn-gateway';
 
 describe.each(testDrivers())('a kill -9 mid-load on %s', (driver) => {
@@ -39,32 +30,11 @@ describe.each(testDrivers())('a kill -9 mid-load on %s', (driver) => {
     cleanups.push(async () => {
       await Promise.all(Object.values(fakes).map((f) => f.close()));
     });
-    const adminKey = generateApiKey();
-    const dbEnv: Record<string, string> = {};
-    if (driver === 'postgres') {
-      const created = await createTestDatabase();
-      cleanups.push(created.drop);
-      dbEnv.DATABASE_URL = created.url;
-    } else {
-      dbEnv.LOWROUTER_DATA_DIR = mkdtempSync(join(tmpdir(), 'lowrouter-kill-'));
-    }
-    const open = () => openDb({ databaseUrl: dbEnv.DATABASE_URL, dataDir: dbEnv.LOWROUTER_DATA_DIR });
-
-    // Before the first start: schema, catalog, bootstrap, credit.
-    const pre = await open();
-    await runMigrations(pre);
-    await seedCatalog(pre.db, loadCatalog());
-    await ensureBootstrap(pre.db, await ensureKeySecret(pre.db, { keySecret: undefined }), { adminKey });
-    await grantCredit(pre.db, {
-      orgId: 'org_default',
-      amountMicro: 10_000_000,
-      kind: 'grant',
-      note: 'crash test',
-      actorKeyId: null,
-    });
-    await pre.close();
-
-    const env = { ...dbEnv, LOWROUTER_ADMIN_KEY: adminKey, ...fakeProviderEnv(fakes) };
+    // Before the first start: schema, catalog, bootstrap key, credit.
+    const prepared = await prepareDb(driver, 10_000_000);
+    cleanups.push(prepared.drop);
+    const { adminKey, open } = prepared;
+    const env = { ...prepared.env, ...fakeProviderEnv(fakes) };
     const first = await spawnGateway(env);
     const client = new OpenAI({ apiKey: adminKey, baseURL: `${first.url}/v1`, maxRetries: 0 });
     const received: string[] = [];
