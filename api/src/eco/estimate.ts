@@ -5,6 +5,7 @@
  */
 import { type Range, METHODOLOGY_VERSION, estimateInference, range } from '@lowrouter/shared';
 import type { ModelRow, ProviderRow, RegionRow } from '../db/schema';
+import { ecoModel, rowPue } from './rows';
 
 export interface EcoBlock {
   energyWh: Range;
@@ -63,13 +64,11 @@ const per1k = (r: Range, n: number) => (n > 0 ? range((r.min * 1000) / n, (r.max
 
 export function estimateRequest(input: EcoRequestInput): EcoRecord {
   const { model, provider, region } = input;
-  const pue =
-    region.pueMin !== null && region.pueMax !== null
-      ? { min: region.pueMin, max: region.pueMax }
-      : { min: provider.pueMin, max: provider.pueMax };
+  const pue = rowPue(provider, region);
+  const { activeParamsB, totalParamsB } = ecoModel(model);
   const inputs = {
-    activeParamsB: { min: model.activeParamsMinB, max: model.activeParamsMaxB },
-    totalParamsB: { min: model.totalParamsMinB, max: model.totalParamsMaxB },
+    activeParamsB,
+    totalParamsB,
     pue,
     gridGco2ePerKwh: region.gridGco2ePerKwh,
     latencySeconds: input.measuredLatencyMs === undefined ? undefined : input.measuredLatencyMs / 1000,

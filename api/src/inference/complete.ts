@@ -35,7 +35,7 @@ import { inputTokenUpperBound } from './bounds';
 import type { PolicyStore, ResolvedPolicy } from './policies';
 import type { RateLimiter } from './rate-limit';
 import { type RouteBlock, routeBlock } from './route-block';
-import type { EndpointInfo, RoutingTables, TablesCache } from './routing-tables';
+import { type EndpointInfo, type RoutingTables, type TablesCache, resolveModelId } from './routing-tables';
 
 export interface InferenceDeps {
   db: Db;
@@ -121,12 +121,6 @@ interface Prepared {
   reserveFor: (info: EndpointInfo) => number;
 }
 
-function resolveModel(tables: RoutingTables, model: string): string | null {
-  if (model === AUTO_MODEL) return AUTO_MODEL;
-  if (tables.models.has(model)) return model;
-  return tables.modelAliases.get(model) ?? null;
-}
-
 async function prepare(
   deps: InferenceDeps,
   input: CompletionInput,
@@ -144,7 +138,7 @@ async function prepare(
       },
     };
   }
-  const modelId = resolveModel(tables, request.model);
+  const modelId = resolveModelId(tables, request.model);
   if (!modelId) {
     return {
       ok: false,
@@ -160,7 +154,7 @@ async function prepare(
   const extra = (request as { models?: unknown }).models;
   if (Array.isArray(extra)) {
     for (const m of extra) {
-      const id = typeof m === 'string' ? resolveModel(tables, m) : null;
+      const id = typeof m === 'string' ? resolveModelId(tables, m) : null;
       if (!id || id === AUTO_MODEL)
         return {
           ok: false,

@@ -20,7 +20,8 @@ import {
   regions,
 } from '../db/schema';
 import type { ProviderCredentials, ResolvedCredentials } from '../providers/credentials';
-import type { RankCandidate } from '../routing/rank-types';
+import { ecoModel, rowPue } from '../eco/rows';
+import { AUTO_MODEL, type RankCandidate } from '../routing/rank-types';
 
 export interface EndpointInfo {
   endpoint: EndpointRow;
@@ -70,19 +71,9 @@ export async function loadRoutingTables(db: Db, credentials: ResolvedCredentials
     const provider = pMap.get(e.providerId);
     const region = rMap.get(e.regionId);
     if (!model || !provider || !region) continue;
-    const pue =
-      region.pueMin !== null && region.pueMax !== null
-        ? { min: region.pueMin, max: region.pueMax }
-        : { min: provider.pueMin, max: provider.pueMax };
     const eco = ecoPer1kOutputTokens({
-      model: {
-        activeParamsB: { min: model.activeParamsMinB, max: model.activeParamsMaxB },
-        totalParamsB: { min: model.totalParamsMinB, max: model.totalParamsMaxB },
-        paramsConfidence: model.paramsConfidence as 'disclosed' | 'estimated',
-        deployment:
-          model.tps != null ? { tps: model.tps, ttftSeconds: model.ttftSeconds ?? 0, source: '' } : undefined,
-      },
-      pue,
+      model: ecoModel(model),
+      pue: rowPue(provider, region),
       gridGco2ePerKwh: region.gridGco2ePerKwh,
     });
     const candidate: RankCandidate = {
@@ -137,6 +128,13 @@ export async function loadRoutingTables(db: Db, credentials: ResolvedCredentials
     regions: rs,
     providers: ps,
   };
+}
+
+/** A requested model name → catalog id: `lowrouter/auto`, a catalog id, or an upstream alias; null when unknown. */
+export function resolveModelId(tables: RoutingTables, model: string): string | null {
+  if (model === AUTO_MODEL) return AUTO_MODEL;
+  if (tables.models.has(model)) return model;
+  return tables.modelAliases.get(model) ?? null;
 }
 
 export interface TablesCache {

@@ -13,8 +13,9 @@ import {
   range,
 } from '@lowrouter/shared';
 import { asc, sql } from 'drizzle-orm';
-import type { EndpointRow, ModelRow, ProviderRow, RegionRow } from '../../db/schema';
+import type { EndpointRow } from '../../db/schema';
 import { providers, regions } from '../../db/schema';
+import { ecoModel, rowPue } from '../../eco/rows';
 import { builder } from '../builder';
 import type { Context } from '../context';
 import { InvalidInputError } from './errors';
@@ -27,27 +28,15 @@ import { regionById } from './region';
 
 type EndpointEco = EcoPer1k & { gridGco2ePerKwh: number; pue: { min: number; max: number } };
 
-const modelInput = (m: ModelRow) => ({
-  activeParamsB: { min: m.activeParamsMinB, max: m.activeParamsMaxB },
-  totalParamsB: { min: m.totalParamsMinB, max: m.totalParamsMaxB },
-  paramsConfidence: m.paramsConfidence as 'disclosed' | 'estimated',
-  deployment: m.tps != null ? { tps: m.tps, ttftSeconds: m.ttftSeconds ?? 0, source: '' } : undefined,
-});
-
-const regionPue = (p: ProviderRow, r: RegionRow) =>
-  r.pueMin !== null && r.pueMax !== null
-    ? { min: r.pueMin, max: r.pueMax }
-    : { min: p.pueMin, max: p.pueMax };
-
 export async function endpointEco(ctx: Context, e: EndpointRow): Promise<EndpointEco> {
   const [m, p, r] = await Promise.all([
     modelById(ctx).load(e.modelId),
     providerById(ctx).load(e.providerId),
     regionById(ctx).load(e.regionId),
   ]);
-  const pue = regionPue(p!, r!);
+  const pue = rowPue(p!, r!);
   return {
-    ...ecoPer1kOutputTokens({ model: modelInput(m!), pue, gridGco2ePerKwh: r!.gridGco2ePerKwh }),
+    ...ecoPer1kOutputTokens({ model: ecoModel(m!), pue, gridGco2ePerKwh: r!.gridGco2ePerKwh }),
     gridGco2ePerKwh: r!.gridGco2ePerKwh,
     pue,
   };
@@ -217,7 +206,7 @@ builder.queryField('ecoEstimate', (t) =>
               providerById(ctx).load(e.providerId),
               regionById(ctx).load(e.regionId),
             ]);
-            const mi = modelInput(m!);
+            const mi = ecoModel(m!);
             return estimateInference({
               activeParamsB: mi.activeParamsB,
               totalParamsB: mi.totalParamsB,
@@ -225,7 +214,7 @@ builder.queryField('ecoEstimate', (t) =>
               latencySeconds: measured,
               tokensPerSecond: m!.tps ?? undefined,
               ttftSeconds: m!.ttftSeconds ?? undefined,
-              pue: regionPue(p!, r!),
+              pue: rowPue(p!, r!),
               gridGco2ePerKwh: r!.gridGco2ePerKwh,
             });
           }),

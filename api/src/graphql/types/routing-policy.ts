@@ -18,7 +18,7 @@ import {
 } from '../../routing/policy';
 import { classifyRequest } from '../../routing/classify';
 import { rankCandidates } from '../../routing/rank';
-import type { RoutingTables } from '../../inference/routing-tables';
+import { type RoutingTables, resolveModelId } from '../../inference/routing-tables';
 import { builder } from '../builder';
 import type { Context } from '../context';
 import { RouteInput } from './complete';
@@ -355,12 +355,7 @@ builder.queryField('routePreview', (t) =>
           (await ownPolicy(ctx, args.policyId, principal.orgId, principal.instanceAdmin)).spec,
         );
       else spec = (await ctx.inference.policies.forPrincipal(principal)).spec;
-      const model =
-        args.model === AUTO_MODEL
-          ? AUTO_MODEL
-          : tables.models.has(args.model)
-            ? args.model
-            : tables.modelAliases.get(args.model);
+      const model = resolveModelId(tables, args.model);
       if (!model) throw new InvalidInputError('model', `unknown model '${args.model}'`);
       let override: RouteOverride | undefined;
       if (args.route) {
