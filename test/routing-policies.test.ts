@@ -100,6 +100,22 @@ describe.each(testDrivers())('routing policies on %s', (driver) => {
     expect(err.message).toMatch(/US/);
   });
 
+  it('previews with the same checks as a request: unknown models and max_tokens are refused alike', async () => {
+    const q = `query($model: String!, $models: [String!], $maxTokens: Int) {
+      routePreview(model: $model, models: $models, maxTokens: $maxTokens) {
+        __typename ... on InvalidInput { field message } ... on QueryRoutePreviewSuccess { data { candidates { model } } } } }`;
+    const bad = await g.gql(q, { model: 'openai/gpt-4o-mini', models: ['no/such-model'] });
+    expect(bad.data.routePreview).toMatchObject({ __typename: 'InvalidInput', field: 'models' });
+    await expect(ask({ model: 'openai/gpt-4o-mini', models: ['no/such-model'] })).rejects.toMatchObject({
+      status: 400,
+    });
+    const tooMany = await g.gql(q, { model: 'openai/gpt-4o-mini', maxTokens: 10_000_000 });
+    expect(tooMany.data.routePreview).toMatchObject({ __typename: 'InvalidInput', field: 'max_tokens' });
+    const fallbacks = await g.gql(q, { model: 'openai/gpt-4o-mini', models: ['mistral/mistral-small-2506'] });
+    const models = fallbacks.data.routePreview.data.candidates.map((c: { model: string }) => c.model);
+    expect(new Set(models)).toEqual(new Set(['openai/gpt-4o-mini', 'mistral/mistral-small-2506']));
+  });
+
   it('shows endpoint health after failures', async () => {
     g.fakes.mistral.setScenario('server-error');
     for (let i = 0; i < 6; i++) await ask({}).catch(() => {});

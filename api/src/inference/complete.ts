@@ -6,7 +6,7 @@
  */
 import { microToUsd } from '@lowrouter/shared';
 import type { Principal } from '../auth/key-store';
-import { maxChargeMicro, chargeFor } from '../billing/price';
+import { chargeFor } from '../billing/price';
 import { reserveCredit, topUpReservation } from '../billing/ledger';
 import type { RequestInsert } from '../billing/record';
 import type { Config } from '../config';
@@ -15,27 +15,24 @@ import { type EcoBlock, estimateRequest } from '../eco/estimate';
 import { newRequestId } from '../ids';
 import type { Logger } from '../log';
 import { type CallChatResult, type FetchLike, callChat } from '../providers/call';
-import {
-  type CanonicalRequest,
-  type CanonicalStreamEvent,
-  type CanonicalUsage,
-  type FinishReason,
-  type ToolCall,
-  type Warning,
-  requestedMaxTokens,
+import type {
+  CanonicalRequest,
+  CanonicalStreamEvent,
+  CanonicalUsage,
+  FinishReason,
+  ToolCall,
+  Warning,
 } from '../providers/canonical';
 import type { ProviderError } from '../providers/provider-error';
-import { classifyRequest } from '../routing/classify';
 import { executeAttempts } from '../routing/execute';
 import type { HealthTracker } from '../routing/health';
-import { type RouteOverride, mergePolicy, pinsOf, validatePolicy } from '../routing/policy';
-import { rankCandidates } from '../routing/rank';
-import { AUTO_MODEL, type Attempt, type RankResult } from '../routing/rank-types';
-import { inputTokenUpperBound } from './bounds';
-import type { PolicyStore, ResolvedPolicy } from './policies';
+import type { RouteOverride } from '../routing/policy';
+import type { Attempt } from '../routing/rank-types';
+import type { PolicyStore } from './policies';
+import { prepare } from './prepare';
 import type { RateLimiter } from './rate-limit';
 import { type RouteBlock, routeBlock } from './route-block';
-import { type EndpointInfo, type RoutingTables, type TablesCache, resolveModelId } from './routing-tables';
+import type { TablesCache } from './routing-tables';
 
 export interface InferenceDeps {
   db: Db;
@@ -110,139 +107,6 @@ export interface CompletionInput {
 
 const DEADLINE_MS = 600_000;
 const MAX_ATTEMPTS = 4;
-const EXPECTED_OUTPUT = 400;
-
-interface Prepared {
-  tables: RoutingTables;
-  policy: ResolvedPolicy;
-  rank: RankResult;
-  inputBound: number;
-  maxOut: (info: EndpointInfo) => number;
-  reserveFor: (info: EndpointInfo) => number;
-}
-
-async function prepare(
-  deps: InferenceDeps,
-  input: CompletionInput,
-): Promise<{ ok: true; p: Prepared } | { ok: false; failure: Failure }> {
-  const { request } = input;
-  const tables = await deps.tables.get();
-  if (request.messages.length > deps.config.maxMessages) {
-    return {
-      ok: false,
-      failure: {
-        kind: 'invalid_request',
-        field: 'messages',
-        status: 400,
-        message: `at most ${deps.config.maxMessages} messages per request, got ${request.messages.length}`,
-      },
-    };
-  }
-  const modelId = resolveModelId(tables, request.model);
-  if (!modelId) {
-    return {
-      ok: false,
-      failure: {
-        kind: 'invalid_request',
-        field: 'model',
-        status: 404,
-        message: `unknown model '${request.model}': see GET /v1/models, or use ${AUTO_MODEL}`,
-      },
-    };
-  }
-  const fallbacks: string[] = [];
-  const extra = (request as { models?: unknown }).models;
-  if (Array.isArray(extra)) {
-    for (const m of extra) {
-      const id = typeof m === 'string' ? resolveModelId(tables, m) : null;
-      if (!id || id === AUTO_MODEL)
-        return {
-          ok: false,
-          failure: {
-            kind: 'invalid_request',
-            field: 'models',
-            status: 400,
-            message: `unknown model '${String(m)}' in models`,
-          },
-        };
-      fallbacks.push(id);
-    }
-  }
-  const maxTokens = requestedMaxTokens(request);
-  if (modelId !== AUTO_MODEL && maxTokens !== undefined) {
-    const limit = tables.models.get(modelId)!.maxOutputTokens;
-    if (maxTokens > limit) {
-      return {
-        ok: false,
-        failure: {
-          kind: 'invalid_request',
-          field: 'max_tokens',
-          status: 400,
-          message: `${modelId} generates at most ${limit} output tokens; max_tokens is ${maxTokens}`,
-        },
-      };
-    }
-  }
-  const policy = await deps.policies.forPrincipal(input.principal);
-  const merged = mergePolicy(policy.spec, input.route);
-  if (!merged.ok) {
-    return {
-      ok: false,
-      failure: {
-        kind: 'invalid_request',
-        field: 'route',
-        status: 400,
-        message: merged.problems.map((p) => p.message).join('; '),
-      },
-    };
-  }
-  const inputBound = inputTokenUpperBound(request);
-  const classification = classifyRequest(request as Parameters<typeof classifyRequest>[0]);
-  const rank = rankCandidates({
-    candidates: tables.candidates,
-    policy: merged.policy,
-    request: {
-      model: modelId,
-      ...(fallbacks.length ? { models: fallbacks } : {}),
-      estimatedInputTokens: classification.estimatedInputTokens,
-      expectedOutputTokens: Math.min(maxTokens ?? EXPECTED_OUTPUT, EXPECTED_OUTPUT * 4),
-      ...(maxTokens !== undefined ? { maxTokens } : {}),
-      requiresTools: Boolean(request.tools?.length),
-      classification,
-      pinned: pinsOf(merged.policy),
-    },
-    health: (id) => deps.health.view(id),
-    config: { highIntensityThreshold: deps.config.highIntensityThreshold },
-    random: deps.random ?? Math.random,
-  });
-  if (!rank.attempts.length) {
-    // Say whether the policy and the request contradict each other (400) before calling it an outage.
-    const problems = validatePolicy(merged.policy, {
-      regions: tables.regions,
-      providers: tables.providers,
-      endpoints: tables.candidates.map((c) => c.endpoint),
-    }).filter((pr) => pr.severity === 'error');
-    if (problems.length) {
-      return {
-        ok: false,
-        failure: {
-          kind: 'invalid_request',
-          field: 'route',
-          status: 400,
-          message: problems.map((pr) => pr.message).join('; '),
-        },
-      };
-    }
-  }
-  const maxOut = (info: EndpointInfo) =>
-    Math.min(maxTokens ?? info.model.maxOutputTokens, info.model.maxOutputTokens);
-  const reserveFor = (info: EndpointInfo) =>
-    maxChargeMicro(inputBound, maxOut(info), info.endpoint, deps.config.feePercent);
-  return {
-    ok: true,
-    p: { tables, policy: { ...policy, spec: policy.spec }, rank, inputBound, maxOut, reserveFor },
-  };
-}
 
 function estimateOutputTokens(text: string, toolArgs: string): number {
   return Math.ceil((text.length + toolArgs.length) / 4);

@@ -13,12 +13,10 @@ import {
   RoutingPolicySpec,
   mergePolicy,
   parseRouteOverride,
-  pinsOf,
   validatePolicy,
 } from '../../routing/policy';
-import { classifyRequest } from '../../routing/classify';
-import { rankCandidates } from '../../routing/rank';
-import { type RoutingTables, resolveModelId } from '../../inference/routing-tables';
+import { planRoute } from '../../routing/plan';
+import type { RoutingTables } from '../../inference/routing-tables';
 import { builder } from '../builder';
 import type { Context } from '../context';
 import { RouteInput } from './complete';
@@ -341,6 +339,9 @@ builder.queryField('routePreview', (t) =>
       model: t.arg.string({ required: true, description: 'A model id or lowrouter/auto.' }),
       route: t.arg({ type: RouteInput }),
       messages: t.arg({ type: [PreviewMessage] }),
+      models: t.arg.stringList({
+        description: 'As in a request: auto chooses only among these; a named model falls back to them.',
+      }),
       maxTokens: t.arg.int(),
       policyId: t.arg.id({ description: "A stored policy; default: the caller's." }),
       policy: t.arg({ type: RoutingPolicyInput, description: 'An unsaved policy, to preview an edit.' }),
@@ -355,8 +356,6 @@ builder.queryField('routePreview', (t) =>
           (await ownPolicy(ctx, args.policyId, principal.orgId, principal.instanceAdmin)).spec,
         );
       else spec = (await ctx.inference.policies.forPrincipal(principal)).spec;
-      const model = resolveModelId(tables, args.model);
-      if (!model) throw new InvalidInputError('model', `unknown model '${args.model}'`);
       let override: RouteOverride | undefined;
       if (args.route) {
         const o = parseRouteOverride(
@@ -365,28 +364,24 @@ builder.queryField('routePreview', (t) =>
         if (!o.ok) throw new InvalidInputError('route', o.message);
         override = o.value;
       }
-      const merged = mergePolicy(spec, override);
-      if (!merged.ok) throw new InvalidInputError('route', merged.problems.map((p) => p.message).join('; '));
       const messages = args.messages?.length ? args.messages : [{ role: 'user', content: 'Hello' }];
-      const classification = classifyRequest({
-        messages,
-        ...(args.maxTokens ? { max_tokens: args.maxTokens } : {}),
-      });
-      const rank = rankCandidates({
-        candidates: tables.candidates,
-        policy: merged.policy,
+      // The same planRoute as a real request: model resolution, `models`, max_tokens and the policy.
+      const planned = planRoute({
+        tables,
+        spec,
+        ...(override ? { override } : {}),
         request: {
-          model,
-          estimatedInputTokens: classification.estimatedInputTokens,
-          expectedOutputTokens: Math.min(args.maxTokens ?? 400, 1600),
-          ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}),
-          classification,
-          pinned: pinsOf(merged.policy),
+          model: args.model,
+          messages,
+          ...(args.models ? { models: args.models } : {}),
+          ...(args.maxTokens != null ? { max_tokens: args.maxTokens, maxTokens: args.maxTokens } : {}),
         },
         health: (id) => ctx.inference.health.view(id),
         config: { highIntensityThreshold: ctx.config.highIntensityThreshold },
         random: () => 0.5,
       });
+      if (!planned.ok) throw new InvalidInputError(planned.refusal.field, planned.refusal.message);
+      const { rank, classification, modelId: model } = planned.plan;
       return {
         candidates: rank.attempts.map((a) => ({
           endpointId: a.endpointId,
