@@ -245,7 +245,7 @@ describe('callChat', () => {
   it('honours a caller signal that is already aborted', async () => {
     const f = fakeFetch(() => response(200, ['{}'], JSON_CT));
     const r = await callChat(opts('openai', { fetch: f.fetch, signal: AbortSignal.abort() }));
-    expect([r.ok ? null : r.error.kind, f.calls.length]).toEqual(['network', 0]);
+    expect([r.ok ? null : r.error.kind, f.calls.length]).toEqual(['client_closed', 0]);
   });
 
   it('keeps the warnings of the build on the response', async () => {
