@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   LOWROUTER_MAX_MESSAGES: intFrom(1000),
   /** Months of request rows kept on Postgres; 0 keeps everything. Rollups are never dropped. */
   LOWROUTER_RETENTION_MONTHS: intFrom(0),
+  /** A streaming client that has not read for this long (ms) is treated as gone: upstream cancelled, settled. */
+  LOWROUTER_STREAM_STALL_MS: z.coerce.number().int().positive().default(60_000),
   LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Labels the UI as showing demo data (set by `pnpm demo`). */
   LOWROUTER_DEMO: z
@@ -55,6 +57,8 @@ export type Config = {
   maxBodyBytes: number;
   maxMessages: number;
   retentionMonths: number;
+  /** ms without a read from a streaming client before its stream is ended and settled. */
+  streamStallMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   demo: boolean;
   /** The environment snapshot, for provider credentials only. */
@@ -81,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.LOWROUTER_MAX_BODY_BYTES,
     maxMessages: e.LOWROUTER_MAX_MESSAGES,
     retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
+    streamStallMs: e.LOWROUTER_STREAM_STALL_MS,
     logLevel: e.LOWROUTER_LOG_LEVEL,
     demo: e.LOWROUTER_DEMO,
     env: { ...env },

@@ -37,6 +37,18 @@ export interface FakeScenario {
   malformed?: 'json' | 'sse';
   /** Remove every usage field (and OpenAI's usage-only chunk) from the body. */
   missingUsage?: boolean;
+  /**
+   * Reset the TCP connection (RST, no answer) instead of answering: `'headers'` before the response
+   * headers, a number after that many body writes.
+   */
+  resetAt?: 'headers' | number;
+  /** Send the headers and this many body writes, then send nothing more until the client leaves. */
+  hangAt?: number;
+  /**
+   * Behave like an upstream (or a NAT in front of it) that silently forgot idle keep-alive connections:
+   * a request arriving on a connection that already served one is answered with a reset.
+   */
+  staleSockets?: boolean;
 }
 
 /** Scenario names usable in `x-fake-scenario` and `POST /__fake/next`. */
@@ -54,6 +66,9 @@ export const NAMED_SCENARIOS: Readonly<Record<string, FakeScenario>> = {
   'malformed-json': { malformed: 'json' },
   'malformed-sse': { malformed: 'sse' },
   'missing-usage': { missingUsage: true },
+  'reset-before-headers': { resetAt: 'headers' },
+  'hang-after-headers': { hangAt: 0 },
+  'stale-sockets': { staleSockets: true },
 };
 
 const NUMERIC_KEYS: Record<string, keyof FakeScenario> = {
@@ -63,6 +78,7 @@ const NUMERIC_KEYS: Record<string, keyof FakeScenario> = {
   chunks: 'chunks',
   words: 'words',
   'retry-after-ms': 'retryAfterMs',
+  'hang-at': 'hangAt',
 };
 
 /** Parses a scenario given as a name list / key=value string, a JSON string, or an object. */

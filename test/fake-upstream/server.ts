@@ -106,6 +106,8 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions): Prom
   const queue: FakeScenario[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  /** Requests answered per connection (for `staleSockets`). */
+  const servedOn = new WeakMap<Socket, number>();
   let connections = 0;
 
   const chat = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
@@ -134,8 +136,14 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions): Prom
     };
     requests.push(record);
     res.on('close', () => {
-      if (!res.writableFinished && !scenario.cut) record.aborted = true;
+      if (!res.writableFinished && !scenario.cut && scenario.resetAt === undefined) record.aborted = true;
     });
+    const served = servedOn.get(req.socket) ?? 0;
+    servedOn.set(req.socket, served + 1);
+    if (scenario.resetAt === 'headers' || (scenario.staleSockets && served > 0)) {
+      req.socket.resetAndDestroy();
+      return;
+    }
 
     await sleep(scenario.latencyMs ?? 0);
     let status = 200;
@@ -193,11 +201,21 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions): Prom
       const half = payload.subarray(0, Math.max(1, payload.length >> 1));
       parts = pieces(half, isSse(), scenario.chunks);
     }
+    if (scenario.hangAt !== undefined || typeof scenario.resetAt === 'number') {
+      res.flushHeaders();
+      parts = parts.slice(0, (scenario.hangAt ?? scenario.resetAt) as number);
+    }
     for (const [i, part] of parts.entries()) {
       if (i > 0) await sleep(scenario.chunkDelayMs ?? 0);
       if (res.destroyed) return;
       res.write(part);
     }
+    if (typeof scenario.resetAt === 'number') {
+      await sleep(10);
+      res.socket?.resetAndDestroy();
+      return;
+    }
+    if (scenario.hangAt !== undefined) return; // until the client leaves (res 'close')
     if (scenario.cut) {
       await sleep(10);
       res.socket?.destroy();

@@ -15,9 +15,9 @@ import { type EcoBlock, estimateRequest } from '../eco/estimate';
 import { newRequestId } from '../ids';
 import type { Logger } from '../log';
 import { type CallChatResult, type FetchLike, callChat } from '../providers/call';
+import { GATEWAY_PROVIDER } from '../providers/call-errors';
 import type {
   CanonicalRequest,
-  CanonicalStreamEvent,
   CanonicalUsage,
   FinishReason,
   ToolCall,
@@ -33,6 +33,7 @@ import { prepare } from './prepare';
 import type { RateLimiter } from './rate-limit';
 import { type RouteBlock, routeBlock } from './route-block';
 import type { TablesCache } from './routing-tables';
+import { type StreamItem, type StreamSettleArgs, streamItems } from './stream';
 
 export interface InferenceDeps {
   db: Db;
@@ -73,11 +74,7 @@ export interface Completion {
   warnings: Warning[];
 }
 
-/** What a stream yields: upstream deltas, then exactly one `final` (after the record is committed) or one `error`. */
-export type StreamItem =
-  | { type: 'delta'; event: Extract<CanonicalStreamEvent, { type: 'text' | 'reasoning' | 'tool_call' }> }
-  | { type: 'final'; completion: Completion }
-  | { type: 'error'; error: ProviderError; requestId: string };
+export type { StreamItem } from './stream';
 
 export interface StreamStart {
   id: string;
@@ -107,10 +104,6 @@ export interface CompletionInput {
 
 const DEADLINE_MS = 600_000;
 const MAX_ATTEMPTS = 4;
-
-function estimateOutputTokens(text: string, toolArgs: string): number {
-  return Math.ceil((text.length + toolArgs.length) / 4);
-}
 
 export async function runCompletion(deps: InferenceDeps, input: CompletionInput): Promise<CompletionOutcome> {
   const now = deps.now ?? Date.now;
@@ -209,6 +202,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
     now,
     deadlineMs: DEADLINE_MS,
     maxAttempts: MAX_ATTEMPTS,
+    ...(input.signal ? { signal: input.signal } : {}),
     contextWindowOf: (a) => p.tables.byEndpoint.get(a.endpointId)!.model.contextWindow,
     call: async (attempt: Attempt, timeoutMs: number): Promise<CallChatResult> => {
       const info = p.tables.byEndpoint.get(attempt.endpointId)!;
@@ -222,11 +216,13 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
         if (!ok) {
           return {
             ok: false,
+            // The gateway's own refusal (GATEWAY_PROVIDER): never held against the endpoint; a
+            // cheaper candidate further down may still fit the balance.
             error: {
               kind: 'bad_request',
               status: 402,
-              retryable: false,
-              provider: 'lowrouter',
+              retryable: true,
+              provider: GATEWAY_PROVIDER,
               message: `not enough credit to fall back to ${info.endpoint.id}`,
             },
           };
@@ -260,7 +256,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
     });
     if (input.signal?.aborted) {
       // The client left before an answer came back: nothing was delivered, nothing is charged.
-      const error = { ...exec.error, kind: 'network' as const, message: 'the client disconnected' };
+      const error = { ...exec.error, kind: 'client_closed' as const, message: 'the client disconnected' };
       return fail(
         { kind: 'upstream_failed', error, attempts: route.attempts, route },
         {
@@ -307,14 +303,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   });
   warnings.push(...exec.result.warnings);
 
-  const settle = async (args: {
-    usage: CanonicalUsage;
-    finishReason: FinishReason | null;
-    status: 'ok' | 'error' | 'client_disconnected';
-    errorKind?: string;
-    upstreamLatencyMs: number | undefined;
-    message: Completion['message'];
-  }): Promise<Completion> => {
+  const settle = async (args: StreamSettleArgs): Promise<Completion> => {
     const usage = args.usage;
     const charge = chargeFor(usage, info.endpoint, deps.config.feePercent);
     const eco = estimateRequest({
@@ -409,130 +398,21 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   }
 
   const streamResult = exec as Extract<typeof exec, { rest: unknown }>;
-  async function* items(): AsyncGenerator<StreamItem> {
-    let text = '';
-    let reasoning = '';
-    const tools: ToolCall[] = [];
-    let usage: CanonicalUsage | undefined;
-    let finish: FinishReason | undefined;
-    let error: ProviderError | undefined;
-    let done = false;
-    const upstreamT0 = streamResult.startedAt;
-    const take = (ev: CanonicalStreamEvent): StreamItem | null => {
-      switch (ev.type) {
-        case 'text':
-          text += ev.text;
-          return { type: 'delta', event: ev };
-        case 'reasoning':
-          reasoning += ev.text;
-          return { type: 'delta', event: ev };
-        case 'tool_call': {
-          let t = tools[ev.index];
-          if (!t) {
-            t = {
-              id: ev.id ?? '',
-              type: 'function',
-              function: { name: ev.name ?? '', arguments: '' },
-            } as ToolCall;
-            tools[ev.index] = t;
-          }
-          if (ev.id) t.id = ev.id;
-          if (ev.name) t.function.name = ev.name;
-          t.function.arguments += ev.arguments;
-          return { type: 'delta', event: ev };
-        }
-        case 'usage':
-          usage = ev.usage;
-          return null;
-        case 'finish':
-          finish = ev.finishReason;
-          return null;
-        case 'error':
-          error = ev.error;
-          return null;
-        default:
-          return null;
-      }
-    };
-    const counted = (): CanonicalUsage => ({
-      inputTokens: usage?.inputTokens ?? Math.ceil(p.inputBound / 4),
-      outputTokens: Math.max(
-        usage?.outputTokens ?? 0,
-        estimateOutputTokens(text + reasoning, tools.map((t) => t.function.arguments).join('')),
-      ),
-      cachedInputTokens: usage?.cachedInputTokens ?? 0,
-      cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
-      reasoningTokens: usage?.reasoningTokens ?? 0,
-      estimated: true,
-    });
-    try {
-      const firstItem = streamResult.first ? take(streamResult.first) : null;
-      if (firstItem) yield firstItem;
-      for (;;) {
-        const next = await streamResult.rest.next();
-        if (next.done) break;
-        const item = take(next.value);
-        if (item) yield item;
-        if (error || finish) break;
-      }
-      const message = {
-        content: text || null,
-        toolCalls: tools.filter(Boolean),
-        ...(reasoning ? { reasoning } : {}),
-      };
-      if (!error && finish) {
-        streamResult.report(true);
-        const completion = await settle({
-          usage: usage ?? counted(),
-          finishReason: finish,
-          status: 'ok',
-          upstreamLatencyMs: now() - upstreamT0,
-          message,
-        });
-        done = true;
-        yield { type: 'final', completion };
-        return;
-      }
-      const e: ProviderError = error ?? {
-        kind: 'network',
-        status: null,
-        retryable: true,
-        provider: info.provider.id,
-        message: 'the upstream stream ended before its end marker',
-      };
-      // The client's own disconnect also cancels the upstream, which then reports an error: that is
-      // the client leaving, not an upstream fault, and says nothing about the endpoint's health.
-      const clientLeft = Boolean(input.signal?.aborted);
-      streamResult.report(clientLeft, clientLeft ? undefined : e.kind);
-      // Charged for what was generated before the cut; the row says why it ended.
-      await settle({
-        usage: usage && usage.outputTokens > 0 ? usage : counted(),
-        finishReason: null,
-        status: clientLeft ? 'client_disconnected' : 'error',
-        errorKind: clientLeft ? 'client_disconnected' : e.kind,
-        upstreamLatencyMs: undefined,
-        message,
-      });
-      done = true;
-      yield { type: 'error', error: e, requestId };
-    } finally {
-      if (!done) {
-        // The client went away mid-stream: charge what was generated, say so on the row.
-        streamResult.rest.return?.().catch(() => {});
-        streamResult.report(true);
-        await settle({
-          usage: usage && usage.outputTokens > 0 ? usage : counted(),
-          finishReason: null,
-          status: 'client_disconnected',
-          errorKind: 'client_disconnected',
-          upstreamLatencyMs: undefined,
-          message: { content: null, toolCalls: [] },
-        }).catch((err) =>
-          deps.log.error('recording a disconnected stream failed', { requestId, error: String(err) }),
-        );
-      }
-    }
-  }
+  const items = streamItems({
+    requestId,
+    provider: info.provider.id,
+    first: streamResult.first,
+    rest: streamResult.rest,
+    startedAt: streamResult.startedAt,
+    report: streamResult.report,
+    settle,
+    inputBound: p.inputBound,
+    ...(input.signal ? { signal: input.signal } : {}),
+    stallMs: deps.config.streamStallMs,
+    now,
+    onSettleError: (err) =>
+      deps.log.error('recording a disconnected stream failed', { requestId, error: String(err) }),
+  });
   return {
     ok: true,
     stream: true,
@@ -543,7 +423,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       route,
       warnings,
       clientRequestedUsage: streamResult.result.clientRequestedUsage,
-      items: items(),
+      items,
     },
   };
 }

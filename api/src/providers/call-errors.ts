@@ -7,6 +7,12 @@ import { type ProviderError, providerError } from './provider-error';
 /** Why call.ts aborted the upstream request itself. */
 export type AbortReason = 'client' | 'first-byte' | 'idle' | 'total' | 'size';
 
+/**
+ * `provider` of an error the gateway raised itself (its own deadline, a credit refusal): such an error
+ * says nothing about the endpoint, so routing/execute.ts never counts it against the endpoint's health.
+ */
+export const GATEWAY_PROVIDER = 'lowrouter';
+
 const NETWORK_CODES = /^(ECONN|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR)/;
 
 function causeCode(err: unknown): string | undefined {
@@ -32,7 +38,9 @@ function causeMessage(err: unknown): string {
 
 /**
  * Maps an abort reason (ours) or a thrown fetch/read error to a ProviderError. Our own timers give
- * kind 'timeout'; the caller cancelling gives 'network' (not retryable: nobody is waiting).
+ * kind 'timeout'; the caller cancelling gives 'client_closed' (not retryable: nobody is waiting, and not
+ * the upstream's fault). The total deadline is the gateway's own budget, so its timeout is raised as
+ * the gateway's (`GATEWAY_PROVIDER`), unlike the first-byte and idle timeouts that measure the upstream.
  */
 export function transportError(
   reason: AbortReason | undefined,
@@ -47,7 +55,7 @@ export function transportError(
     case 'client':
       return providerError({
         ...base,
-        kind: 'network',
+        kind: 'client_closed',
         retryable: false,
         message: 'request cancelled by the caller',
       });
@@ -68,6 +76,7 @@ export function transportError(
     case 'total':
       return providerError({
         ...base,
+        provider: GATEWAY_PROVIDER,
         kind: 'timeout',
         retryable: true,
         message: `upstream call exceeded ${t.totalMs} ms in total`,
@@ -96,6 +105,15 @@ export function transportError(
     { ...base, kind: 'network', retryable: true, message: `upstream connection failed${known}: ${detail}` },
     keys,
   );
+}
+
+/**
+ * A failure BEFORE any response byte that a keep-alive socket the upstream had already dropped produces
+ * when reused (reset, broken pipe, "other side closed"). Worth one retry on a fresh connection.
+ */
+export function isStaleSocketError(err: unknown): boolean {
+  const code = causeCode(err);
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
 }
 
 /** A complete response as the event sequence a stream of it would have produced. */

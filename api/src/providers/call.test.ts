@@ -116,6 +116,29 @@ describe('callChat', () => {
     `);
   });
 
+  it('sends once more on a fresh connection after a reset before any response byte, and only once', async () => {
+    const reset = () =>
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      });
+    const fresh: (boolean | undefined)[] = [];
+    let resets = 1;
+    const once: FetchLike = async (_url, init) => {
+      fresh.push(init.fresh);
+      if (resets-- > 0) throw reset();
+      return response(200, [readFixture('openai/chat-nonstream.json')], JSON_CT);
+    };
+    expect((await callChat(opts('openai', { fetch: once }))).ok).toBe(true);
+    expect(fresh).toEqual([undefined, true]);
+    const always: FetchLike = async (_url, init) => {
+      fresh.push(init.fresh);
+      throw reset();
+    };
+    fresh.length = 0;
+    const r = await callChat(opts('openai', { fetch: always }));
+    expect([r.ok ? null : r.error.kind, fresh]).toEqual(['network', [undefined, true]]);
+  });
+
   it('scrubs the key from an error event inside a 200 stream', async () => {
     const f = fakeFetch(() =>
       response(200, [`data: {"error":{"message":"bad key ${KEY}","type":"server_error"}}\n\n`], SSE),
@@ -201,6 +224,27 @@ describe('callChat', () => {
     expect(f.calls[0]!.signal.aborted).toBe(true);
   });
 
+  it('ends a body read in progress when the caller aborts, as client_closed', async () => {
+    const caller = new AbortController();
+    const f = fakeFetch(() =>
+      response(
+        200,
+        ['data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"a"}}]}\n\n'],
+        SSE,
+        true,
+      ),
+    );
+    const r = await callChat(opts('openai', { fetch: f.fetch, stream: true, signal: caller.signal }));
+    if (!r.ok || !r.stream) throw new Error('expected a stream');
+    const it = r.events[Symbol.asyncIterator]();
+    expect((await it.next()).value).toMatchObject({ type: 'start' });
+    expect((await it.next()).value).toMatchObject({ type: 'text' });
+    const blocked = it.next(); // waits on a body that sends nothing more
+    caller.abort();
+    expect((await blocked).value).toMatchObject({ type: 'error', error: { kind: 'client_closed' } });
+    expect(f.calls[0]!.signal.aborted).toBe(true);
+  });
+
   it('cancels the upstream request when the consumer stops reading early', async () => {
     const f = fakeFetch(() => response(200, [readFixture('openai/chat-stream-no-usage.sse')], SSE, true));
     const r = await callChat(opts('openai', { fetch: f.fetch, stream: true }));
@@ -245,7 +289,7 @@ describe('callChat', () => {
   it('honours a caller signal that is already aborted', async () => {
     const f = fakeFetch(() => response(200, ['{}'], JSON_CT));
     const r = await callChat(opts('openai', { fetch: f.fetch, signal: AbortSignal.abort() }));
-    expect([r.ok ? null : r.error.kind, f.calls.length]).toEqual(['network', 0]);
+    expect([r.ok ? null : r.error.kind, f.calls.length]).toEqual(['client_closed', 0]);
   });
 
   it('keeps the warnings of the build on the response', async () => {

@@ -10,7 +10,15 @@
  *
  * Timeouts (ms): `connectMs` (TCP/TLS, default dispatcher only), `firstByteMs` (until response headers),
  * `idleMs` (between body chunks), `totalMs` (whole call, stream included). The caller's AbortSignal
- * cancels the upstream request (client went away); so does leaving the `for await` early.
+ * cancels the upstream request (client went away), including a body read in progress; so does leaving
+ * the `for await` early. The stream is pulled: one body chunk is read only when the consumer asks for
+ * the next event, so a consumer that stops reading stops the upstream read (TCP backpressure) instead
+ * of buffering the body here.
+ *
+ * Stale keep-alive sockets: idle pooled sockets are kept no longer than the upstream's `Keep-Alive`
+ * hint allows (or `DEFAULT_KEEP_ALIVE_MS` without one), and a request that fails before any response
+ * byte with a reset / broken pipe (what reusing a socket the upstream already dropped gives) is sent
+ * once more on a fresh connection, so a dropped idle socket never fails a request.
  */
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { ProtocolAdapter } from './adapter';
@@ -20,7 +28,7 @@ import { type ProviderError, providerError, scrubSecrets } from './provider-erro
 import { createSseDecoder } from './sse';
 import { tryParseJson } from './stream-state';
 import type { RequestContext, Target } from './target';
-import { responseToEvents, transportError } from './call-errors';
+import { isStaleSocketError, responseToEvents, transportError } from './call-errors';
 import { CallLink, type LinkTimeouts, readAll } from './call-link';
 
 /** Timeouts in ms: connect (default dispatcher only), first byte (response headers), idle between chunks, total. */
@@ -45,7 +53,14 @@ export interface UpstreamResponse {
 
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body: string;
+    signal: AbortSignal;
+    /** Set on the one retry after a stale pooled socket: use a new connection, not the pool. */
+    fresh?: boolean;
+  },
 ) => Promise<UpstreamResponse>;
 
 export interface CallChatOptions {
@@ -92,20 +107,32 @@ export type CallChatResult =
 // ---------------------------------------------------------------------------------------------
 // Default transport: undici with one keep-alive Agent per origin
 
+/**
+ * How long an idle pooled socket is kept when the upstream sends no `Keep-Alive: timeout=N` hint, ms.
+ * Below the common server defaults (Node and many proxies close idle sockets after 5 s), so we drop a
+ * socket before the upstream does instead of writing into one it already closed. With a hint, undici
+ * keeps the socket for the hint minus 2 s.
+ */
+export const DEFAULT_KEEP_ALIVE_MS = 4_000;
+
 const dispatchers = new Map<string, Agent>();
+
+function agentOptions(t: CallTimeouts): Agent.Options {
+  return {
+    connect: { timeout: t.connectMs },
+    keepAliveTimeout: DEFAULT_KEEP_ALIVE_MS,
+    keepAliveMaxTimeout: 300_000,
+    // Our own timers classify timeouts; undici's are a backstop just behind them.
+    headersTimeout: t.firstByteMs + 1_000,
+    bodyTimeout: t.idleMs + 1_000,
+  };
+}
 
 function dispatcherFor(origin: string, t: CallTimeouts): Agent {
   const key = `${origin}|${t.connectMs}|${t.firstByteMs}|${t.idleMs}`;
   let agent = dispatchers.get(key);
   if (!agent) {
-    agent = new Agent({
-      connect: { timeout: t.connectMs },
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 300_000,
-      // Our own timers classify timeouts; undici's are a backstop just behind them.
-      headersTimeout: t.firstByteMs + 1_000,
-      bodyTimeout: t.idleMs + 1_000,
-    });
+    agent = new Agent(agentOptions(t));
     dispatchers.set(key, agent);
   }
   return agent;
@@ -119,12 +146,27 @@ export async function closeUpstreamDispatchers(): Promise<void> {
 }
 
 function defaultFetch(t: CallTimeouts): FetchLike {
-  return async (url, init) =>
-    (await undiciFetch(url, {
-      ...init,
-      redirect: 'error',
-      dispatcher: dispatcherFor(new URL(url).origin, t),
-    })) as unknown as UpstreamResponse;
+  return async (url, { fresh, ...init }) => {
+    if (!fresh) {
+      return (await undiciFetch(url, {
+        ...init,
+        redirect: 'error',
+        dispatcher: dispatcherFor(new URL(url).origin, t),
+      })) as unknown as UpstreamResponse;
+    }
+    // A one-request agent: its own new connection, closed once this response is done (close() lets
+    // the request in flight finish, body included).
+    const once = new Agent({ ...agentOptions(t), pipelining: 0 });
+    try {
+      return (await undiciFetch(url, {
+        ...init,
+        redirect: 'error',
+        dispatcher: once,
+      })) as unknown as UpstreamResponse;
+    } finally {
+      once.close().catch(() => {});
+    }
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,16 +206,27 @@ export async function callChat(opts: CallChatOptions): Promise<CallChatResult> {
   }
 
   let res: UpstreamResponse;
-  try {
-    link.arm('first-byte', timeouts.firstByteMs);
-    res = await link.race(
-      (opts.fetch ?? defaultFetch(timeouts))(request.url, {
+  const doFetch = opts.fetch ?? defaultFetch(timeouts);
+  const send = (fresh: boolean) =>
+    link.race(
+      doFetch(request.url, {
         method: request.method,
         headers,
         body: JSON.stringify(request.body),
         signal: link.signal,
+        ...(fresh ? { fresh } : {}),
       }),
     );
+  try {
+    link.arm('first-byte', timeouts.firstByteMs);
+    try {
+      res = await send(false);
+    } catch (err) {
+      // A reused socket the upstream had dropped: nothing was answered, so send once more, fresh.
+      // The first-byte timer keeps running across both sends.
+      if (link.reason || !isStaleSocketError(err)) throw err;
+      res = await send(true);
+    }
     link.disarm();
   } catch (err) {
     link.close(true);

@@ -13,7 +13,9 @@ export type ProviderErrorKind =
   | 'upstream'
   | 'timeout'
   | 'network'
-  | 'content_filter';
+  | 'content_filter'
+  /** The gateway's own caller went away (its signal aborted): says nothing about the upstream. */
+  | 'client_closed';
 
 export interface ProviderError {
   kind: ProviderErrorKind;

@@ -207,3 +207,103 @@ describe('executing attempts with fallback', () => {
     if (r.ok && 'rest' in r) expect((await r.rest.next()).value).toMatchObject({ type: 'error' });
   });
 });
+
+describe('what counts against an endpoint', () => {
+  /** `n` requests, each answered by `result()` on endpoint a (b as fallback), on one shared tracker. */
+  async function repeat(n: number, result: () => CallChatResult, signal?: AbortSignal) {
+    const health = createHealthTracker({ now: () => 0 });
+    const calls: string[] = [];
+    for (let i = 0; i < n; i++) {
+      await executeAttempts({
+        attempts: [attempt('a'), attempt('b')],
+        stream: false,
+        health,
+        now: () => 0,
+        deadlineMs: 60_000,
+        maxAttempts: 4,
+        contextWindowOf: () => 128_000,
+        ...(signal ? { signal } : {}),
+        call: async (a) => {
+          calls.push(a.endpointId);
+          return a.endpointId === 'a' ? result() : ok();
+        },
+      });
+    }
+    return { health, calls };
+  }
+
+  it("a caller's 400 does not open the circuit", async () => {
+    const { health } = await repeat(20, () => err('bad_request', 400, false));
+    expect(health.state('a')).toBe('closed');
+    expect(health.snapshot('a').failures).toBe(0);
+  });
+
+  it.each(['context_length', 'content_filter', 'not_found'] as const)(
+    'a %s answer does not open the circuit',
+    async (kind) => {
+      const { health } = await repeat(20, () => err(kind, 400, false));
+      expect(health.snapshot('a').failures).toBe(0);
+    },
+  );
+
+  it('a client abort does not count, and is not retried elsewhere', async () => {
+    const closed = await repeat(20, () => err('client_closed', null, false));
+    expect(closed.health.snapshot('a')).toMatchObject({ state: 'closed', failures: 0 });
+    expect(closed.calls.every((c) => c === 'a')).toBe(true);
+    // A cancelled fetch may surface as a reset: once the caller's signal has fired, it is the caller's.
+    const left = await repeat(20, () => err('network', null, true), AbortSignal.abort());
+    expect(left.health.snapshot('a')).toMatchObject({ state: 'closed', failures: 0 });
+    expect(left.calls.every((c) => c === 'a')).toBe(true);
+  });
+
+  it.each([
+    ['upstream', 500],
+    ['overloaded', 503],
+    ['rate_limited', 429],
+    ['timeout', null],
+    ['network', null],
+  ] as const)('5xx/429/upstream timeout do count: %s (%s) opens the circuit', async (kind, status) => {
+    const { health } = await repeat(5, () => err(kind, status, true));
+    expect(health.state('a')).toBe('open');
+  });
+
+  it("the gateway's own deadline and credit refusals do not count; a refusal falls back", async () => {
+    const deadline = await repeat(20, () => ({
+      ok: false,
+      error: { kind: 'timeout', status: null, retryable: true, message: 'deadline', provider: 'lowrouter' },
+    }));
+    expect(deadline.health.snapshot('a').failures).toBe(0);
+    const refusal = await repeat(20, () => ({
+      ok: false,
+      error: { kind: 'bad_request', status: 402, retryable: true, message: 'credit', provider: 'lowrouter' },
+    }));
+    expect(refusal.health.snapshot('a').failures).toBe(0);
+    expect(refusal.calls.filter((c) => c === 'b')).toHaveLength(20);
+  });
+
+  it('a stream the client left is no verdict on the endpoint; an upstream cut is', async () => {
+    const health = createHealthTracker({ now: () => 0 });
+    const go = async () => {
+      const r = await executeAttempts({
+        attempts: [attempt('a')],
+        stream: true,
+        health,
+        now: () => 0,
+        deadlineMs: 60_000,
+        maxAttempts: 4,
+        contextWindowOf: () => 128_000,
+        call: async () => streamOf([{ type: 'text', text: 'hi' }]),
+      });
+      if (!r.ok || !('report' in r)) throw new Error('expected a stream');
+      return r.report;
+    };
+    for (let i = 0; i < 10; i++) {
+      (await go())({ kind: 'client_closed', status: null, retryable: false, message: 'left', provider: 'p' });
+    }
+    expect(health.snapshot('a')).toMatchObject({ state: 'closed', requests: 0 });
+    for (let i = 0; i < 5; i++) {
+      (await go())({ kind: 'network', status: null, retryable: true, message: 'cut', provider: 'p' });
+    }
+    expect(health.state('a')).toBe('open');
+  });
+});

@@ -7,10 +7,17 @@
  * - never falls back on the client's own invalid request (400) or a content-filter refusal;
  * - a total deadline and a retry budget bound every request;
  * - a stream falls back only before its first byte reached the client: the first upstream event is
- *   read here, and an error there is an attempt failure like any other.
+ *   read here, and an error there is an attempt failure like any other;
+ * - the caller leaving (kind `client_closed`, or any error once `signal` has aborted) ends the request:
+ *   no fallback, and nothing recorded against the endpoint.
+ *
+ * Health only hears what says something about the endpoint (`countsAgainstEndpoint`): 5xx, 429,
+ * timeouts waiting for the upstream and connection failures. One tenant's invalid requests, a client
+ * that hangs up, and the gateway's own deadlines and refusals never open a circuit for everyone.
  */
 import type { CanonicalStreamEvent } from '../providers/canonical';
 import type { CallChatResult } from '../providers/call';
+import { GATEWAY_PROVIDER } from '../providers/call-errors';
 import type { ProviderError } from '../providers/provider-error';
 import type { HealthTracker } from './health';
 import type { Attempt } from './rank-types';
@@ -41,6 +48,8 @@ export interface ExecuteOptions {
   maxAttempts: number;
   /** How long an endpoint whose credential was refused stays out, ms. */
   authCoolDownMs?: number;
+  /** The caller's signal: once aborted, a failure is the caller leaving, not the endpoint's. */
+  signal?: AbortSignal;
 }
 
 export type ExecuteResult =
@@ -62,13 +71,41 @@ export type ExecuteResult =
       attempts: AttemptRecord[];
       fallbackUsed: boolean;
       startedAt: number;
-      /** Call when the stream ends, so health sees the whole outcome. */
-      report: (ok: boolean, errorKind?: string) => void;
+      /**
+       * Call once when the stream ends, so health sees the whole outcome: no error for a clean end,
+       * else the error (one that does not count against the endpoint, such as `client_closed`, is
+       * recorded as no verdict). Later calls are ignored.
+       */
+      report: (error?: ProviderError) => void;
     }
   | { ok: false; error: ProviderError; attempts: AttemptRecord[]; clientError: boolean };
 
+/** Whether the error was raised by the gateway itself (deadline, credit refusal), not by an upstream. */
+export const isLocalError = (e: ProviderError): boolean => e.provider === GATEWAY_PROVIDER;
+
+/**
+ * Whether an error says the endpoint is unwell: 5xx, 429, timeouts waiting for it, connection failures.
+ * Not the caller's own 400 / context overflow / content filter, not the caller leaving, not a
+ * credential refusal (that marks the endpoint unavailable instead), not the gateway's own errors.
+ */
+export function countsAgainstEndpoint(e: ProviderError): boolean {
+  if (isLocalError(e)) return false;
+  switch (e.kind) {
+    case 'upstream':
+    case 'overloaded':
+    case 'rate_limited':
+    case 'timeout':
+    case 'network':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Whether an error lets the next candidate be tried. */
 export function fallsBack(e: ProviderError): boolean {
+  if (e.kind === 'client_closed') return false;
+  if (isLocalError(e)) return e.retryable;
   if (e.kind === 'bad_request' || e.kind === 'content_filter') return false;
   if (e.kind === 'auth' || e.kind === 'not_found' || e.kind === 'context_length') return true;
   return e.retryable;
@@ -107,6 +144,7 @@ export async function executeAttempts(o: ExecuteOptions): Promise<ExecuteResult>
       });
       continue;
     }
+    const probe = o.health.state(attempt.endpointId) === 'half-open';
     if (!o.health.allowRequest(attempt.endpointId)) {
       records.push({ ...base(attempt), outcome: 'skipped', latencyMs: 0, message: 'circuit open' });
       continue;
@@ -123,8 +161,17 @@ export async function executeAttempts(o: ExecuteOptions): Promise<ExecuteResult>
       if (!first.done && first.value.type === 'error') error = first.value.error;
     }
     const latencyMs = o.now() - t0;
+    // Whatever failed after the caller left is the caller leaving (a cancelled fetch can surface as
+    // a reset or an abort error): never the endpoint's fault, never worth a fallback.
+    if (error && o.signal?.aborted && error.kind !== 'client_closed') {
+      error = { ...error, kind: 'client_closed', retryable: false };
+    }
     if (error) {
-      o.health.record(attempt.endpointId, { ok: false, latencyMs, errorKind: error.kind });
+      if (countsAgainstEndpoint(error)) {
+        o.health.record(attempt.endpointId, { ok: false, latencyMs, errorKind: error.kind });
+      } else if (probe) {
+        o.health.release(attempt.endpointId);
+      }
       if (error.kind === 'auth') {
         o.health.markUnavailable(
           attempt.endpointId,
@@ -163,14 +210,13 @@ export async function executeAttempts(o: ExecuteOptions): Promise<ExecuteResult>
         attempts: records,
         fallbackUsed,
         startedAt: t0,
-        report: (ok, errorKind) => {
+        report: (e) => {
           if (reported) return;
           reported = true;
-          o.health.record(attempt.endpointId, {
-            ok,
-            latencyMs: o.now() - t0,
-            ...(errorKind ? { errorKind } : {}),
-          });
+          if (!e) o.health.record(attempt.endpointId, { ok: true, latencyMs: o.now() - t0 });
+          else if (countsAgainstEndpoint(e) && !o.signal?.aborted)
+            o.health.record(attempt.endpointId, { ok: false, latencyMs: o.now() - t0, errorKind: e.kind });
+          else if (probe) o.health.release(attempt.endpointId);
         },
       };
     }

@@ -177,3 +177,17 @@ test('snapshot reports counts, rate and median latency', () => {
     p50LatencyMs: 250,
   });
 });
+
+describe('release', () => {
+  test('a probe that ended with no verdict frees the slot for the next probe, without recording', () => {
+    const { tracker, advance } = setup();
+    for (let i = 0; i < 3; i++) tracker.record(E, fail);
+    advance(10_000);
+    expect(tracker.allowRequest(E)).toBe(true); // the probe
+    expect(tracker.allowRequest(E)).toBe(false);
+    tracker.release(E); // its client went away
+    expect(tracker.state(E)).toBe('half-open');
+    expect(tracker.allowRequest(E)).toBe(true);
+    expect(tracker.snapshot(E).requests).toBe(3);
+  });
+});

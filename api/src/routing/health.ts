@@ -14,7 +14,10 @@
  *
  * `markUnavailable` (a 401/403: our credential is wrong) takes an endpoint out for a given time
  * regardless of the circuit. Record `ok: false` only for the endpoint's own failures (5xx, timeouts,
- * connection errors, 429), not for a 400 that the request caused.
+ * connection errors, 429), not for a 400 that the request caused, nor for the caller leaving or the
+ * gateway's own refusals and deadlines (see `countsAgainstEndpoint` in execute.ts). An attempt that ends
+ * without saying anything about the endpoint calls `release` instead: nothing is recorded, and if it was
+ * the half-open probe, the next request may probe at once rather than after another cool-down.
  */
 import type { HealthState, HealthView } from './rank-types';
 
@@ -74,6 +77,8 @@ export interface HealthTracker {
   snapshot(endpointId: string): HealthSnapshot;
   /** Takes the endpoint out for `ms` (a rejected credential), with the reason shown to operators. */
   markUnavailable(endpointId: string, reason: string, ms: number): void;
+  /** An attempt ended with no verdict on the endpoint (client left, local refusal): frees a probe slot. */
+  release(endpointId: string): void;
   /** Whether a request may go to the endpoint now; in half-open, true once (the probe). */
   allowRequest(endpointId: string): boolean;
   /** The state with the words that explain it, for `rankCandidates`' `health`. */
@@ -190,6 +195,10 @@ export function createHealthTracker(options: Partial<HealthOptions> & { now: () 
       const e = entry(id);
       e.unavailableUntil = o.now() + ms;
       e.unavailableReason = reason;
+    },
+
+    release(id) {
+      entry(id).probeStartedAt = null;
     },
 
     allowRequest(id) {
