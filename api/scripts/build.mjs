@@ -123,9 +123,16 @@ export async function buildApi() {
     plugins: [externalPackagesPlugin, sourceUrlPlugin],
   });
   const old = `${DIST}.old-${process.pid}`;
-  if (existsSync(DIST)) renameSync(DIST, old);
-  renameSync(out, DIST);
-  rmSync(old, { recursive: true, force: true });
+  try {
+    if (existsSync(DIST)) renameSync(DIST, old);
+    renameSync(out, DIST);
+  } catch (err) {
+    // Another start built at the same moment and swapped its output in first: keep that one.
+    rmSync(out, { recursive: true, force: true });
+    if (apiStale()) throw err;
+  } finally {
+    rmSync(old, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -11,6 +11,10 @@ process.setSourceMapsEnabled(true);
 // A cluster worker re-runs this file: the primary has already built everything.
 if (!process.env.NODE_UNIQUE_ID) {
   await ensureApiBuilt();
-  await ensureWebBuilt();
+  // The gateway starts without its pages rather than not at all (it then answers them with a 503);
+  // a configuration error is reported by the command itself, below.
+  await ensureWebBuilt().catch((err) =>
+    process.stderr.write(`web pages not built: ${err?.message ?? err}\n`),
+  );
 }
 await import(pathToFileURL(join(DIST, 'cli.js')).href);

@@ -2,14 +2,26 @@
  * Time from process start to /readyz answering 200: cold (empty data dir: migrations + catalog import
  * + bootstrap) and warm (same dir again), on PGlite, for the compiled start (`pnpm start`: run.mjs,
  * api/dist, already built) and from source through tsx (`pnpm lowrouter start`, the tests); and on
- * Postgres when BENCH_DATABASE_URL is set. `--rounds=N` (default 3).
+ * Postgres when BENCH_DATABASE_URL is set (its workers: LOWROUTER_WORKERS). Wall time depends on what
+ * else the machine runs; the process's CPU time to ready (from /proc) much less. `--rounds=N` (default 3).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnGateway } from '../helpers/spawn-gateway';
 
-async function timeToReady(env: Record<string, string>, compiled: boolean): Promise<number> {
+/** CPU time (user + system, ms) the process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Wall time to /readyz 200, and the CPU time the process used to get there (ms). */
+async function timeToReady(env: Record<string, string>, compiled: boolean): Promise<[number, number]> {
   const t0 = performance.now();
   const g = await spawnGateway(env, 120_000, [], { compiled });
   for (;;) {
@@ -18,9 +30,10 @@ async function timeToReady(env: Record<string, string>, compiled: boolean): Prom
     await new Promise((r) => setTimeout(r, 10));
   }
   const ms = performance.now() - t0;
+  const cpu = cpuMs(g.child.pid!);
   g.child.kill('SIGTERM');
   await g.exited;
-  return ms;
+  return [ms, cpu];
 }
 
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -33,28 +46,31 @@ export async function run(args: string[]): Promise<void> {
     ensureApiBuilt: () => Promise<boolean>;
   };
   await ensureApiBuilt();
-  const modes: [string, boolean][] = [
-    ['compiled', true],
-    ['tsx', false],
-  ];
-  for (const [label, compiled] of modes) {
-    const cold: number[] = [];
-    const warm: number[] = [];
-    for (let i = 0; i < rounds; i++) {
+  // The modes alternate within each round, so a machine busy with other work skews both alike.
+  const modes = { compiled: true, tsx: false };
+  const rows = new Map<string, { wall: number[]; cpu: number[] }>();
+  const add = (key: string, [wall, cpu]: [number, number]) => {
+    const row = rows.get(key) ?? { wall: [], cpu: [] };
+    row.wall.push(wall);
+    row.cpu.push(cpu);
+    rows.set(key, row);
+  };
+  for (let i = 0; i < rounds; i++) {
+    for (const [label, compiled] of Object.entries(modes)) {
       const dir = mkdtempSync(join(tmpdir(), 'lowrouter-bench-'));
-      cold.push(await timeToReady({ LOWROUTER_DATA_DIR: dir }, compiled));
-      warm.push(await timeToReady({ LOWROUTER_DATA_DIR: dir }, compiled));
+      add(`pglite ${label} cold start`, await timeToReady({ LOWROUTER_DATA_DIR: dir }, compiled));
+      add(`pglite ${label} warm restart`, await timeToReady({ LOWROUTER_DATA_DIR: dir }, compiled));
       rmSync(dir, { recursive: true, force: true });
     }
-    process.stdout.write(`pglite ${label} cold start to ready: ${show(cold)}\n`);
-    process.stdout.write(`pglite ${label} warm restart to ready: ${show(warm)}\n`);
-  }
-  const pgUrl = process.env.BENCH_DATABASE_URL;
-  if (pgUrl) {
-    for (const [label, compiled] of modes) {
-      const warm: number[] = [];
-      for (let i = 0; i < rounds; i++) warm.push(await timeToReady({ DATABASE_URL: pgUrl }, compiled));
-      process.stdout.write(`postgres ${label} restart to ready: ${show(warm)}\n`);
+    const pgUrl = process.env.BENCH_DATABASE_URL;
+    for (const [label, compiled] of Object.entries(pgUrl ? modes : {})) {
+      add(
+        `postgres ${label} restart (1 worker)`,
+        await timeToReady({ DATABASE_URL: pgUrl!, LOWROUTER_WORKERS: '1' }, compiled),
+      );
     }
+  }
+  for (const [key, { wall, cpu }] of [...rows].sort()) {
+    process.stdout.write(`${key} to ready: wall ${show(wall)}; CPU ${show(cpu)}\n`);
   }
 }
