@@ -50,7 +50,15 @@ describe.each(testDrivers())('pnpm start with LOWROUTER_WORKERS=2 on %s', (drive
     const env: Record<string, string> = created
       ? { DATABASE_URL: created.url }
       : { LOWROUTER_DATA_DIR: mkdtempSync(join(tmpdir(), 'lowrouter-cluster-')) };
-    const g = await spawnGateway({ ...env, LOWROUTER_WORKERS: '2', LOWROUTER_LOG_LEVEL: 'info' }, 120_000);
+    // As `pnpm start` runs it: compiled (built first when stale), the workers re-running run.mjs.
+    const g = await spawnGateway(
+      { ...env, LOWROUTER_WORKERS: '2', LOWROUTER_LOG_LEVEL: 'info' },
+      120_000,
+      [],
+      {
+        compiled: true,
+      },
+    );
     try {
       // The admin key is printed once, by the primary, whatever the number of workers.
       expect(g.stdout().match(/\n {2}lr_[0-9A-Za-z]{43}\n/g)).toHaveLength(1);
