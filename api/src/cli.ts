@@ -9,6 +9,10 @@ const commands: Record<string, Command> = {
     summary: 'migrate, import the catalog and serve the gateway',
     load: () => import('./commands/start'),
   },
+  'build-web': {
+    summary: 'build the pages (web/dist) when stale; part of `pnpm build`',
+    load: () => import('./commands/build-web'),
+  },
   migrate: { summary: 'apply database migrations and exit', load: () => import('./commands/migrate') },
   eco: {
     summary: 'read JSON lines of eco inputs on stdin, write estimates',

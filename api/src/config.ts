@@ -2,6 +2,7 @@
  * The only module that reads process.env: everything else receives a typed Config.
  * Provider credentials are read separately by providers/credentials.ts from the same env snapshot.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -36,6 +37,8 @@ const EnvSchema = z.object({
   LOWROUTER_RETENTION_MONTHS: intFrom(0),
   /** A streaming client that has not read for this long (ms) is treated as gone: upstream cancelled, settled. */
   LOWROUTER_STREAM_STALL_MS: z.coerce.number().int().positive().default(60_000),
+  /** Processes serving the port on PostgreSQL (node:cluster); default one per core. PGlite: always 1. */
+  LOWROUTER_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Labels the UI as showing demo data (set by `pnpm demo`). */
   LOWROUTER_DEMO: z
@@ -60,6 +63,8 @@ export type Config = {
   /** ms without a read from a streaming client before its stream is ended and settled. */
   streamStallMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Worker processes `lowrouter start` runs on PostgreSQL (one per core unless LOWROUTER_WORKERS). */
+  workers: number;
   demo: boolean;
   /** The environment snapshot, for provider credentials only. */
   env: Readonly<Record<string, string | undefined>>;
@@ -87,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
     streamStallMs: e.LOWROUTER_STREAM_STALL_MS,
     logLevel: e.LOWROUTER_LOG_LEVEL,
+    workers: e.LOWROUTER_WORKERS ?? availableParallelism(),
     demo: e.LOWROUTER_DEMO,
     env: { ...env },
   };

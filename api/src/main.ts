@@ -28,7 +28,28 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: Config, opts: { log?: Logger } = {}): Promise<Gateway> {
+/**
+ * Migrations, catalog import, key secret and bootstrap key, run once per start over `db`. A cluster
+ * primary runs it before forking (so the generated admin key is printed once); its workers then
+ * start with `prepared: true` and only read the key secret.
+ */
+export async function prepareDatabase(
+  db: DbHandle,
+  config: Config,
+  log: Logger,
+): Promise<{ secret: string; generatedAdminKey?: string }> {
+  await runMigrations(db);
+  const seeded = await seedCatalog(db.db, loadCatalog());
+  log.info('catalog ready', { changed: seeded.changed, hash: seeded.hash.slice(0, 12) });
+  const secret = await ensureKeySecret(db.db, config);
+  const { generatedAdminKey } = await ensureBootstrap(db.db, secret, config);
+  return { secret, generatedAdminKey };
+}
+
+export async function startGateway(
+  config: Config,
+  opts: { log?: Logger; prepared?: boolean } = {},
+): Promise<Gateway> {
   const log = opts.log ?? createLogger(config.logLevel);
   const t0 = performance.now();
   const db = await openDb({
@@ -39,11 +60,8 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
   let secret: string;
   let generatedAdminKey: string | undefined;
   try {
-    await runMigrations(db);
-    const seeded = await seedCatalog(db.db, loadCatalog());
-    log.info('catalog ready', { changed: seeded.changed, hash: seeded.hash.slice(0, 12) });
-    secret = await ensureKeySecret(db.db, config);
-    ({ generatedAdminKey } = await ensureBootstrap(db.db, secret, config));
+    if (opts.prepared) secret = await ensureKeySecret(db.db, config);
+    else ({ secret, generatedAdminKey } = await prepareDatabase(db, config, log));
   } catch (err) {
     await db.close();
     throw err;
@@ -70,6 +88,11 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
   log.info('listening', { url, database: db.driver, readyMs: Math.round(performance.now() - t0) });
+  // Which process answered (several serve one port under `pnpm start` on PostgreSQL): its node id,
+  // the one its credit reservations carry, and its pid. Set before the handler runs; attached in the
+  // same tick as listening, so no request is answered without it.
+  const served = `${inference.deps.nodeId}; pid=${process.pid}`;
+  server.prependListener('request', (_req, res) => res.setHeader('x-lowrouter-node', served));
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -1,6 +1,7 @@
 /**
- * Starts the real `lowrouter start` process (tsx, as `pnpm start` does) on a free port and waits until
- * it says it is up. For tests of process behaviour: signals, crash recovery, the CLI as users run it.
+ * Starts the real `lowrouter start` process on a free port and waits until it says it is up: from
+ * source through tsx by default, or `compiled` as `pnpm start` runs it (api/scripts/run.mjs: build
+ * when stale, then api/dist/cli.js). For tests of process behaviour: signals, crash recovery, the CLI.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,10 @@ export async function spawnGateway(
   timeoutMs = 60_000,
   /** Extra node flags (e.g. --cpu-prof for benchmarks). */
   nodeArgs: string[] = [],
+  opts: { compiled?: boolean } = {},
 ): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'api/src/cli.ts', 'start'], {
+  const entry = opts.compiled ? ['api/scripts/run.mjs'] : ['--import', 'tsx', 'api/src/cli.ts'];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, 'start'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOWROUTER_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

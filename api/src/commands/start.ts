@@ -1,12 +1,21 @@
+import cluster from 'node:cluster';
 import { loadConfig } from '../config';
 import { ensureWebAssets } from '../http/static';
 import { createLogger } from '../log';
 import { type Gateway, startGateway } from '../main';
+import { reportUp, runPrimary } from './cluster';
+
+/** Defined as true by the production build (api/scripts/build.mjs). */
+declare const __LOWROUTER_BUNDLED__: boolean | undefined;
 
 /**
  * `lowrouter start`: serve until SIGINT/SIGTERM, then close the server and the database cleanly.
  * The handlers are installed before anything starts, so a signal during start-up (a slow migration,
  * a web build, PGlite recovery) still ends in a clean shutdown instead of killing the database mid-write.
+ *
+ * On PostgreSQL with more than one worker (LOWROUTER_WORKERS, default one per core) this process is the
+ * cluster primary (commands/cluster.ts) and the serving happens in its forked workers, which run this
+ * same command. PGlite is one process: its data directory belongs to a single one.
  */
 export async function run(_args: string[]): Promise<number> {
   const config = loadConfig();
@@ -20,11 +29,27 @@ export async function run(_args: string[]): Promise<number> {
   process.once('SIGINT', () => handle('SIGINT'));
   process.once('SIGTERM', () => handle('SIGTERM'));
 
-  // Build the pages first when web/dist is missing or older than web/ (a no-op otherwise).
-  await ensureWebAssets({ log });
+  // The compiled start (`pnpm start`) has its pages from the build step (api/scripts/run.mjs); from
+  // source (`pnpm lowrouter start`, tests) they are built here when missing or stale.
+  const worker = cluster.isWorker;
+  if (!worker && typeof __LOWROUTER_BUNDLED__ === 'undefined') await ensureWebAssets({ log });
+  if (!worker && config.databaseUrl && config.workers > 1) {
+    return runPrimary(config, log, {
+      signalled: () => signalled,
+      onSignal: (fn) => {
+        if (signalled) fn(signalled);
+        else onSignal = fn;
+      },
+    });
+  }
+  if (!config.databaseUrl) {
+    log.info('embedded database (PGlite): serving from one process; set DATABASE_URL for one per core', {
+      workers: 1,
+    });
+  }
   let gateway: Gateway;
   try {
-    gateway = await startGateway(config, { log });
+    gateway = await startGateway(config, { log, prepared: worker });
   } catch (err) {
     if (signalled) return 0;
     throw err;
@@ -40,12 +65,13 @@ export async function run(_args: string[]): Promise<number> {
     );
   };
   if (signalled) return stop(signalled);
-  if (gateway.generatedAdminKey) {
+  if (worker) reportUp(gateway.url);
+  else if (gateway.generatedAdminKey) {
     process.stdout.write(
       `\nInstance admin key (shown once, store it now; set LOWROUTER_ADMIN_KEY to choose your own):\n  ${gateway.generatedAdminKey}\n\n`,
     );
   }
-  process.stdout.write(`LowRouter is up: ${gateway.url}/  (GraphQL: ${gateway.url}/graphql)\n`);
+  if (!worker) process.stdout.write(`LowRouter is up: ${gateway.url}/  (GraphQL: ${gateway.url}/graphql)\n`);
   return new Promise<number>((resolve) => {
     onSignal = (signal) => {
       stop(signal).then(resolve);

@@ -2,12 +2,12 @@
  * The only module that knows PGlite from postgres.js. Everything else targets `Db`.
  * PGlite (embedded, data in a directory) when no DATABASE_URL is given; postgres.js otherwise.
  */
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { RemotePglite } from './pglite-remote';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -146,16 +146,16 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       },
     };
   }
+  // PGlite runs in a worker thread (pglite-worker.ts): statements never block this event loop.
   const dir = opts.dataDir ?? '.lowrouter';
-  let pg: PGlite;
-  if (dir === 'memory://') {
-    pg = new PGlite();
-  } else {
-    mkdirSync(dir, { recursive: true });
-    pg = new PGlite(`${dir.replace(/\/$/, '')}/pgdata`);
+  const pg = new RemotePglite({ dataDir: dir === 'memory://' ? undefined : dir });
+  try {
+    await pg.ready;
+  } catch (err) {
+    await pg.close().catch(() => {});
+    throw err;
   }
-  await pg.waitReady;
-  const db = drizzlePglite(pg, { schema, logger }) as unknown as Db;
+  const db = drizzlePglite(pg as unknown as PGlite, { schema, logger }) as unknown as Db;
   let closed = false;
   let self: string | undefined;
   return {

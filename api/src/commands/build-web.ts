@@ -1,0 +1,14 @@
+import { loadConfig } from '../config';
+import { ensureWebAssets } from '../http/static';
+import { createLogger } from '../log';
+
+/**
+ * `lowrouter build-web`: builds web/dist with Vite when it is missing or stale (part of `pnpm build`,
+ * run by `pnpm start` before the server starts, never by the serving process). Exit 1 when the build
+ * failed; a machine without Vite (a production install) keeps the pages it has.
+ */
+export async function run(_args: string[]): Promise<number> {
+  const log = createLogger(loadConfig().logLevel);
+  const result = await ensureWebAssets({ log });
+  return result === 'failed' ? 1 : 0;
+}

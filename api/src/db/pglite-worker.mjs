@@ -1,0 +1,134 @@
+// @ts-check
+/**
+ * The embedded database's own thread: PGlite (a single-threaded wasm PostgreSQL) runs here, so a
+ * statement never blocks the event loop that serves requests. The main thread talks to it through
+ * pglite-remote.ts with the messages typed in pglite-protocol.ts.
+ *
+ * Transactions stay on this thread as one unit: `begin` opens `pg.transaction()` and parks it until
+ * `end`; statements tagged with its id run inside it, and PGlite's own transaction mutex makes every
+ * untagged statement wait for the COMMIT, so nothing interleaves with an open transaction.
+ *
+ * Plain JavaScript on purpose: Node 20 cannot load TypeScript in a worker thread without a loader
+ * (tsx's does not reach workers), and this file runs unchanged from source (tests, `pnpm lowrouter`)
+ * and from the compiled build (`pnpm start`). It imports only PGlite and node: builtins.
+ */
+import { mkdirSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+/** @typedef {import('./pglite-protocol').Request} Request */
+/** @typedef {import('@electric-sql/pglite').Transaction} Transaction */
+
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+const { dataDir } = /** @type {import('./pglite-protocol').WorkerInit} */ (workerData);
+
+/** Thrown inside a parked transaction to make PGlite roll it back. */
+const ROLLBACK = Symbol('rollback');
+
+/**
+ * The same shape as pglite-protocol.ts `toWireError`: name, message, stack, primitive fields.
+ * @param {unknown} err
+ */
+function toWireError(err) {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
+  /** @type {Record<string, string | number | boolean>} */
+  const fields = {};
+  for (const [k, v] of Object.entries(err)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
+  }
+  return { name: err.name, message: err.message, stack: err.stack, fields };
+}
+
+/** @param {string} v */
+const identity = (v) => v;
+
+/** @param {import('./pglite-protocol').WireQueryOptions | undefined} o */
+function queryOptions(o) {
+  if (!o) return undefined;
+  const parsers = o.rawTypes ? Object.fromEntries(o.rawTypes.map((t) => [t, identity])) : undefined;
+  return { rowMode: o.rowMode, parsers };
+}
+
+async function main() {
+  /** @type {PGlite} */
+  let pg;
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    pg = new PGlite(dataDir ? `${dataDir.replace(/\/$/, '')}/pgdata` : undefined);
+    await pg.waitReady;
+  } catch (err) {
+    port.postMessage({ ready: false, error: toWireError(err) });
+    return;
+  }
+  /** @type {Map<number, { tx: Transaction, finish: (commit: boolean) => void, done: Promise<unknown> }>} */
+  const txs = new Map();
+  let nextTx = 1;
+
+  const begin = async () => {
+    const id = nextTx++;
+    /** @type {(tx: Transaction) => void} */
+    let opened = () => {};
+    /** @type {Promise<Transaction>} */
+    const began = new Promise((resolve) => {
+      opened = resolve;
+    });
+    /** @type {(commit: boolean) => void} */
+    let finish = () => {};
+    /** @type {Promise<boolean>} */
+    const decided = new Promise((resolve) => {
+      finish = resolve;
+    });
+    const done = pg.transaction(async (tx) => {
+      opened(tx);
+      if (!(await decided)) throw ROLLBACK;
+    });
+    // BEGIN may fail before the callback runs: then `done` rejects and `began` never resolves.
+    const tx = await Promise.race([began, done.then(() => undefined)]);
+    if (!tx) throw new Error('transaction ended before it began');
+    txs.set(id, { tx, finish, done });
+    return id;
+  };
+
+  /** @param {number} id @param {boolean} commit */
+  const end = async (id, commit) => {
+    const open = txs.get(id);
+    if (!open) throw new Error(`no open transaction ${id}`);
+    txs.delete(id);
+    open.finish(commit);
+    try {
+      await open.done;
+    } catch (err) {
+      if (err !== ROLLBACK) throw err;
+    }
+  };
+
+  /** @param {Request} req */
+  const handle = async (req) => {
+    switch (req.op) {
+      case 'query': {
+        const on = req.tx === undefined ? pg : txs.get(req.tx)?.tx;
+        if (!on) throw new Error(`no open transaction ${req.tx}`);
+        return on.query(req.sql, req.params, queryOptions(req.options));
+      }
+      case 'begin':
+        return begin();
+      case 'end':
+        return end(req.tx, req.commit);
+      case 'close':
+        // Roll back what is still open (its caller is gone), then close the database files.
+        await Promise.all([...txs.keys()].map((id) => end(id, false).catch(() => {})));
+        if (!pg.closed) await pg.close();
+        return undefined;
+    }
+  };
+
+  port.on('message', (/** @type {Request} */ req) => {
+    handle(req).then(
+      (value) => port.postMessage({ id: req.id, ok: true, value }),
+      (err) => port.postMessage({ id: req.id, ok: false, error: toWireError(err) }),
+    );
+  });
+  port.postMessage({ ready: true });
+}
+
+void main();
