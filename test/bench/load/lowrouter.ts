@@ -10,7 +10,7 @@ import { generateApiKey } from '@lowrouter/api/auth/keys';
 import { createTestDatabase, type Driver } from '@lowrouter/api/db/testing';
 import { ROOT } from '../../helpers/spawn-gateway';
 import type { Target } from './loadgen';
-import { type Child, GATEWAY_CPU, spawnPinned, stopGroup, waitForOutput } from './proc';
+import { type Child, cleanupOnInterrupt, GATEWAY_CPU, spawnPinned, stopGroup, waitForOutput } from './proc';
 
 /**
  * How the gateway process starts, after any node flags: the entry test/helpers/spawn-gateway.ts uses
@@ -106,26 +106,33 @@ export async function startLowRouter(
     LOWROUTER_OPENAI_API_KEY: 'sk-test-openai-0123456789abcdef',
     LOWROUTER_OPENAI_BASE_URL: fakeBaseUrl,
   });
+  const forget = cleanupOnInterrupt(async () => {
+    await drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
   const nodeFlags = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
   let proc: Child | undefined;
   const cleanup = async () => {
     if (proc) await stopGroup(proc, 20_000); // a clean exit is what writes the CPU profile
+    forget();
     await drop().catch((err: unknown) => process.stderr.write(`could not drop the bench database: ${err}\n`));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     proc = spawnPinned(GATEWAY_CPU, process.execPath, [...nodeFlags, ...LOWROUTER_ENTRY], { cwd: ROOT, env });
-    const [, url] = await waitForOutput(proc, /LowRouter is up: (http:\/\/[^\s/]+)/, 180_000);
-    const key = await provisionInferenceKey(url!, adminKey);
+    const [, printed] = await waitForOutput(proc, /LowRouter is up: (http:\/\/[^\s/]+)/, 180_000);
+    // It listens on 127.0.0.1 (HOST) but prints `localhost`, which may try ::1 first.
+    const url = printed!.replace('//localhost:', '//127.0.0.1:');
+    const key = await provisionInferenceKey(url, adminKey);
     const started = proc;
     return {
       name: driver === 'postgres' ? 'LowRouter PostgreSQL' : 'LowRouter PGlite',
-      target: { origin: url!, path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}` } },
+      target: { origin: url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}` } },
       pid: started.pid,
       proc: started,
       openCircuits: async () => {
         const data = await gql<{ endpoints: { id: string; health: { state: string } }[] }>(
-          url!,
+          url,
           adminKey,
           `{ endpoints(filter: { model: "openai/gpt-4o-mini" }) { id health { state } } }`,
         );

@@ -40,11 +40,20 @@ const killAllNow = () => {
     }
   }
 };
+const onInterrupt = new Set<() => Promise<void>>();
+/** Runs `fn` (e.g. dropping a database) if the bench is interrupted; the returned function forgets it. */
+export function cleanupOnInterrupt(fn: () => Promise<void>): () => void {
+  onInterrupt.add(fn);
+  return () => onInterrupt.delete(fn);
+}
 process.on('exit', killAllNow);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     killAllNow();
-    process.exit(130);
+    const deadline = new Promise((r) => setTimeout(r, 10_000).unref());
+    void Promise.race([Promise.allSettled([...onInterrupt].map((fn) => fn())), deadline]).then(() =>
+      process.exit(130),
+    );
   });
 }
 
