@@ -21,10 +21,12 @@ export interface LevelResult {
   ok: number;
   /** Latency of each 200 answer, ms. */
   latencies: number[];
-  /** Count by HTTP status of every non-200 answer. */
-  statuses: Record<number, number>;
-  /** Requests that got no HTTP answer (reset, refused, timeout). */
+  /** Count of every non-200 answer by status and the error code of its body, e.g. `502 network`. */
+  statuses: Record<string, number>;
+  /** Requests that got no HTTP answer (reset, refused). */
   networkErrors: number;
+  /** Requests without headers or body within TIMEOUT_MS. */
+  timeouts: number;
   /** First few error texts, to explain a failure. */
   samples: string[];
 }
@@ -45,14 +47,28 @@ export const CHAT_BODY = JSON.stringify({
   max_tokens: 16,
 });
 
+/** A request unanswered this long (ms) counts as a timeout, not a latency. */
+export const TIMEOUT_MS = 60_000;
+
 export function openPool(origin: string, connections: number): Pool {
   return new Pool(origin, {
     connections,
     pipelining: 1,
     keepAliveTimeout: 30_000,
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000,
+    headersTimeout: TIMEOUT_MS,
+    bodyTimeout: TIMEOUT_MS,
   });
+}
+
+/** `503 no_route_available`: the status and, when the body is an OpenAI error envelope, its code. */
+export function errorKey(status: number, text = ''): string {
+  try {
+    const e = (JSON.parse(text) as { error?: { code?: unknown; type?: unknown } }).error;
+    const code = e?.code ?? e?.type;
+    return typeof code === 'string' && /^[\w.-]{1,60}$/.test(code) ? `${status} ${code}` : String(status);
+  } catch {
+    return String(status);
+  }
 }
 
 /** One request; resolves with its status and latency, or throws on a network error. */
@@ -91,6 +107,7 @@ export async function closedLoop(
     latencies: [],
     statuses: {},
     networkErrors: 0,
+    timeouts: 0,
     samples: [],
   };
   const t0 = performance.now();
@@ -103,11 +120,14 @@ export async function closedLoop(
           r.ok++;
           r.latencies.push(ms);
         } else {
-          r.statuses[status] = (r.statuses[status] ?? 0) + 1;
+          const key = errorKey(status, text);
+          r.statuses[key] = (r.statuses[key] ?? 0) + 1;
           if (r.samples.length < 3) r.samples.push(`${status} ${text?.slice(0, 200)}`);
         }
       } catch (err) {
-        r.networkErrors++;
+        const code = (err as { code?: string }).code;
+        if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') r.timeouts++;
+        else r.networkErrors++;
         if (r.samples.length < 3) r.samples.push(String(err));
         await new Promise((res) => setTimeout(res, 5)); // no hot spin on a dead server
       }

@@ -18,18 +18,26 @@ export interface GatewayResult {
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 const mb = (b: number | null | undefined) => (b ? `${(b / 2 ** 20).toFixed(0)} MB` : 'n/a');
 
-/** `503×4 (shed), 500×2, network×1`, or `none`. */
+/**
+ * Load shedding: a 503 that is not LowRouter's `no_route_available` (every endpoint refused, e.g. its
+ * circuit open), which is a failure to serve, not a deliberate refusal to queue.
+ */
+const isShed = (key: string) => key.startsWith('503') && !key.includes('no_route');
+
+/** `503 overloaded×4 (shed), 502 network×2, timeout×1`, or `none`. */
 export function errorText(r: LevelResult): string {
-  const parts = Object.entries(r.statuses).map(([s, n]) => `${s}×${n}${s === '503' ? ' (shed)' : ''}`);
-  if (r.networkErrors) parts.push(`network×${r.networkErrors}`);
+  const parts = Object.entries(r.statuses).map(([k, n]) => `${k}×${n}${isShed(k) ? ' (shed)' : ''}`);
+  if (r.networkErrors) parts.push(`no answer×${r.networkErrors}`);
+  if (r.timeouts) parts.push(`timeout×${r.timeouts}`);
   return parts.length ? parts.join(', ') : 'none';
 }
 
-/** Non-200 answers other than 503 shedding, plus network errors. */
+/** Failures other than 503 shedding: other non-200 answers, requests with no answer, timeouts. */
 export const hardErrors = (r: LevelResult) =>
   r.networkErrors +
+  r.timeouts +
   Object.entries(r.statuses)
-    .filter(([s]) => s !== '503')
+    .filter(([k]) => !isShed(k))
     .reduce((a, [, n]) => a + n, 0);
 
 export function levelLine(name: string, r: LevelResult, rss: number | null): string {
