@@ -15,7 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT } from '../helpers/spawn-gateway';
 import { monotonicUs, topSelfTime } from './load/cpu-profile';
-import { closedLoop, interleavedOverhead, send, type Target } from './load/loadgen';
+import { closedLoop, interleavedOverhead, openPool, send, type Target } from './load/loadgen';
 import { type GatewayUnderTest, LOWROUTER_ENTRY, startLowRouter } from './load/lowrouter';
 import { startPortkey } from './load/portkey';
 import {
@@ -83,8 +83,7 @@ const say = (line: string): void => {
 
 /** Fails loudly unless the gateway answers a real completion (not an error page that is merely fast). */
 async function sanityCheck(name: string, target: Target): Promise<void> {
-  const { Pool } = await import('undici');
-  const pool = new Pool(target.origin, { connections: 1 });
+  const pool = openPool(target.origin, 1);
   try {
     const r = await send(pool, target, undefined, true);
     const content = r.status === 200 ? JSON.parse(r.text!).choices?.[0]?.message?.content : undefined;
@@ -108,9 +107,12 @@ async function measure(
   say(overheadLine(gw.name, overhead));
   const result: GatewayResult = { name: gw.name, overhead, levels: [], peakRss: {} };
   const circuits = new Set<string>();
-  const poll = async () => {
-    for (const c of (await gw.openCircuits?.().catch(() => [])) ?? []) circuits.add(c);
-  };
+  let inFlight: Promise<void> | undefined; // one health query at a time, however slow the answers
+  const poll = () =>
+    (inFlight ??= (async () => {
+      for (const c of (await gw.openCircuits?.().catch(() => [])) ?? []) circuits.add(c);
+      inFlight = undefined;
+    })());
   for (const c of [...LEVELS, LONG]) {
     const rss = sampleRss(gw.pid);
     const timer = gw.openCircuits ? setInterval(() => void poll(), 1000) : undefined;
@@ -122,6 +124,7 @@ async function measure(
   }
   window.toUs = monotonicUs();
   if (gw.openCircuits) {
+    await poll(); // the one still running, if any
     await poll();
     result.circuits = [...circuits];
   }
