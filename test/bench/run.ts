@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   overhead: () => import('./overhead'),
   analytics: () => import('./analytics'),
   'pglite-thread': () => import('./pglite-thread'),
+  load: () => import('./load'),
 };
 
 const [name, ...args] = process.argv.slice(2);

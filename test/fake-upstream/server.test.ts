@@ -157,6 +157,18 @@ describe('fake upstream', () => {
     await expect(cut.text()).rejects.toThrow();
   });
 
+  it('answers but keeps no requests when recording is off (load benchmarks)', async () => {
+    const quiet = await startFakeUpstream({ protocol: 'openai', scenario: 'synthetic', record: false });
+    try {
+      const res = await post(quiet.baseUrl, '/chat/completions', chatBody);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { object: string }).object).toBe('chat.completion');
+      expect(quiet.requests).toEqual([]);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('delays headers when asked', async () => {
     const started = Date.now();
     await post(openai.baseUrl, '/chat/completions', chatBody, { 'x-fake-scenario': 'latency=120' });

@@ -65,6 +65,8 @@ export interface StartFakeUpstreamOptions {
   protocol: FakeProtocol;
   scenario?: FakeScenario | string;
   host?: string;
+  /** Keep every chat request in `requests` (default true); load benchmarks turn it off so memory stays flat. */
+  record?: boolean;
 }
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
@@ -134,7 +136,7 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions): Prom
       scenario,
       aborted: false,
     };
-    requests.push(record);
+    if (options.record !== false) requests.push(record);
     res.on('close', () => {
       if (!res.writableFinished && !scenario.cut && scenario.resetAt === undefined) record.aborted = true;
     });

@@ -1,0 +1,149 @@
+/**
+ * LowRouter as the gateway under test of `pnpm bench load`: its own process, pinned to the gateway's
+ * CPU, on a fresh PGlite folder or a throwaway PostgreSQL database; set up through its public GraphQL
+ * API (an organisation with credit and an inference key), its only provider OpenAI at the fake upstream.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateApiKey } from '@lowrouter/api/auth/keys';
+import { createTestDatabase, type Driver } from '@lowrouter/api/db/testing';
+import { ROOT } from '../../helpers/spawn-gateway';
+import type { Target } from './loadgen';
+import { type Child, cleanupOnInterrupt, GATEWAY_CPU, spawnPinned, stopGroup, waitForOutput } from './proc';
+
+/**
+ * How the gateway process starts, after any node flags: the entry test/helpers/spawn-gateway.ts uses
+ * (tsx over the sources). Switch here to time a compiled build, e.g. `['api/dist/cli.js', 'start']`;
+ * LOWROUTER_BENCH_ENTRY (space-separated) overrides it for one run.
+ */
+export const LOWROUTER_ENTRY: string[] = process.env.LOWROUTER_BENCH_ENTRY?.split(' ') ?? [
+  '--import',
+  'tsx',
+  'api/src/cli.ts',
+  'start',
+];
+
+export interface GatewayUnderTest {
+  name: string;
+  target: Target;
+  pid: number;
+  /** Endpoint circuit states other than closed/unavailable right now (LowRouter only). */
+  openCircuits?: () => Promise<string[]>;
+  /** Ends the process group and removes its database; returns the CPU profile folder when profiling. */
+  stop: () => Promise<void>;
+  proc: Child;
+}
+
+async function gql<T>(url: string, key: string, query: string, variables: object = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const json = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (!json.data || json.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(json.errors)}`);
+  return json.data;
+}
+
+/** An organisation with ample credit and an INFERENCE-only key in it, through the admin key. */
+async function provisionInferenceKey(url: string, adminKey: string): Promise<string> {
+  const { createOrganization: org } = await gql<{
+    createOrganization: { organization?: { id: string }; message?: string };
+  }>(
+    url,
+    adminKey,
+    `mutation { createOrganization(name: "bench-load") {
+      ... on CreateOrganizationSuccess { organization { id } } ... on Error { message } } }`,
+  );
+  if (!org.organization) throw new Error(`createOrganization: ${org.message}`);
+  const orgId = org.organization.id;
+  const { grantCredits } = await gql<{ grantCredits: { balanceUsd?: number; message?: string } }>(
+    url,
+    adminKey,
+    `mutation($orgId: ID!) { grantCredits(orgId: $orgId, amountUsd: 1000000, note: "bench load") {
+      ... on GrantCreditsSuccess { balanceUsd } ... on Error { message } } }`,
+    { orgId },
+  );
+  if (grantCredits.balanceUsd === undefined) throw new Error(`grantCredits: ${grantCredits.message}`);
+  const { createApiKey } = await gql<{ createApiKey: { key?: string; message?: string } }>(
+    url,
+    adminKey,
+    `mutation($orgId: ID!) { createApiKey(orgId: $orgId, name: "bench-load", scopes: [INFERENCE]) {
+      ... on CreateApiKeySuccess { key } ... on Error { message } } }`,
+    { orgId },
+  );
+  if (!createApiKey.key) throw new Error(`createApiKey: ${createApiKey.message}`);
+  return createApiKey.key;
+}
+
+export async function startLowRouter(
+  driver: Driver,
+  fakeBaseUrl: string,
+  opts: { cpuProfDir?: string } = {},
+): Promise<GatewayUnderTest> {
+  let dataDir: string | undefined;
+  let drop = async () => {};
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // Only the settings below reach the gateway: no stray provider key or database from the shell.
+    if (!k.startsWith('LOWROUTER_') && k !== 'DATABASE_URL') env[k] = v;
+  }
+  if (driver === 'postgres') {
+    const created = await createTestDatabase();
+    env.DATABASE_URL = created.url;
+    drop = created.drop;
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), 'lowrouter-bench-load-'));
+    env.LOWROUTER_DATA_DIR = dataDir;
+  }
+  const adminKey = generateApiKey();
+  Object.assign(env, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOWROUTER_LOG_LEVEL: 'error',
+    LOWROUTER_ADMIN_KEY: adminKey,
+    LOWROUTER_OPENAI_API_KEY: 'sk-test-openai-0123456789abcdef',
+    LOWROUTER_OPENAI_BASE_URL: fakeBaseUrl,
+  });
+  const forget = cleanupOnInterrupt(async () => {
+    await drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  const nodeFlags = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  let proc: Child | undefined;
+  const cleanup = async () => {
+    if (proc) await stopGroup(proc, 20_000); // a clean exit is what writes the CPU profile
+    forget();
+    await drop().catch((err: unknown) => process.stderr.write(`could not drop the bench database: ${err}\n`));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    proc = spawnPinned(GATEWAY_CPU, process.execPath, [...nodeFlags, ...LOWROUTER_ENTRY], { cwd: ROOT, env });
+    const [, printed] = await waitForOutput(proc, /LowRouter is up: (http:\/\/[^\s/]+)/, 180_000);
+    // It listens on 127.0.0.1 (HOST) but prints `localhost`, which may try ::1 first.
+    const url = printed!.replace('//localhost:', '//127.0.0.1:');
+    const key = await provisionInferenceKey(url, adminKey);
+    const started = proc;
+    return {
+      name: driver === 'postgres' ? 'LowRouter PostgreSQL' : 'LowRouter PGlite',
+      target: { origin: url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}` } },
+      pid: started.pid,
+      proc: started,
+      openCircuits: async () => {
+        const data = await gql<{ endpoints: { id: string; health: { state: string } }[] }>(
+          url,
+          adminKey,
+          `{ endpoints(filter: { model: "openai/gpt-4o-mini" }) { id health { state } } }`,
+        );
+        return data.endpoints
+          .filter((e) => e.health.state !== 'closed' && e.health.state !== 'unavailable')
+          .map((e) => `${e.id}: ${e.health.state}`);
+      },
+      stop: cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
