@@ -34,6 +34,15 @@ const EnvSchema = z.object({
   LOWROUTER_MAX_MESSAGES: intFrom(1000),
   /** Months of request rows kept on Postgres; 0 keeps everything. Rollups are never dropped. */
   LOWROUTER_RETENTION_MONTHS: intFrom(0),
+  /** Most API keys (known and unknown) cached per node; bounds memory under random-key floods. */
+  LOWROUTER_KEY_CACHE_MAX: z.coerce.number().int().positive().default(10_000),
+  /** Failed authentications per minute from one address before 429; 0 turns the limit off. */
+  LOWROUTER_FAILED_AUTH_PER_MINUTE: intFrom(20),
+  /** Count failures under the last X-Forwarded-For hop (set only behind a proxy that appends it). */
+  LOWROUTER_TRUST_PROXY: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
   LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Labels the UI as showing demo data (set by `pnpm demo`). */
   LOWROUTER_DEMO: z
@@ -55,6 +64,9 @@ export type Config = {
   maxBodyBytes: number;
   maxMessages: number;
   retentionMonths: number;
+  keyCacheMax: number;
+  failedAuthPerMinute: number;
+  trustProxy: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   demo: boolean;
   /** The environment snapshot, for provider credentials only. */
@@ -81,6 +93,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.LOWROUTER_MAX_BODY_BYTES,
     maxMessages: e.LOWROUTER_MAX_MESSAGES,
     retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
+    keyCacheMax: e.LOWROUTER_KEY_CACHE_MAX,
+    failedAuthPerMinute: e.LOWROUTER_FAILED_AUTH_PER_MINUTE,
+    trustProxy: e.LOWROUTER_TRUST_PROXY,
     logLevel: e.LOWROUTER_LOG_LEVEL,
     demo: e.LOWROUTER_DEMO,
     env: { ...env },
