@@ -46,7 +46,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** A value as quoted in an error message: JSON-escaped and cut short, so nothing huge is echoed. */
-const shown = (v: string) => JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}…` : v);
+const cut = (v: string) => (v.length > 64 ? `${v.slice(0, 64)}…` : v);
+const shown = (v: string) => JSON.stringify(cut(v));
 
 function parseDate(params: URLSearchParams, name: 'from' | 'to'): Date | null {
   const v = params.get(name);
@@ -70,7 +71,7 @@ function checkShape(url: URL, kind: 'usage' | 'requests') {
     if (!known.includes(name))
       throw badInput(
         CONTROL.test(name) || name.length > 64 ? 'query' : name,
-        `unknown parameter ${shown(name).slice(1, -1)}; ${kind}.csv takes ${known.join(', ')}`,
+        `unknown parameter ${cut(name)}; ${kind}.csv takes ${known.join(', ')}`,
       );
     const values = p.getAll(name);
     if (SINGLE.has(name) && values.length > 1)
@@ -120,11 +121,7 @@ function parseParams(url: URL, kind: 'usage' | 'requests') {
     ...new Set(
       list(p, 'groupBy').map((g) => {
         const known = GROUP_ALIASES.get(g.toLowerCase());
-        if (!known)
-          throw badInput(
-            'groupBy',
-            `cannot group by ${shown(g).slice(1, -1)}; use ${USAGE_GROUP_BY.join(', ')}`,
-          );
+        if (!known) throw badInput('groupBy', `cannot group by ${cut(g)}; use ${USAGE_GROUP_BY.join(', ')}`);
         return known;
       }),
     ),
