@@ -185,45 +185,55 @@ export function createApp(deps: AppDeps): App {
   // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
   const site = createSite({ db: db.db, log });
 
-  return {
+  // The routes; `fetch` below wraps them so no unexpected error escapes with its details.
+  const routes: App = {
     async fetch(request, client) {
-      const path = new URL(request.url).pathname;
-      try {
-        return await route(request, path, client);
-      } catch (err) {
-        return internalError(log, path, err);
+      const url = new URL(request.url);
+      const path = url.pathname;
+      if (path === '/healthz') return json({ status: 'ok' });
+      if (path === '/readyz') {
+        try {
+          await db.db.execute(sql`select 1`);
+          return json({ status: 'ready', database: db.driver });
+        } catch (err) {
+          const requestId = newRequestId();
+          log.warn('not ready', { requestId, error: String((err as Error)?.message ?? err) });
+          return json({ status: 'unavailable', database: db.driver, requestId }, 503, {
+            'x-lowrouter-request-id': requestId,
+          });
+        }
       }
+      if (path.startsWith('/v1/')) {
+        try {
+          return await v1(request, path, client);
+        } catch (err) {
+          return internalError(log, path, err);
+        }
+      }
+      if (path === '/metrics' && request.method === 'GET') return handleMetrics();
+      if (path.startsWith('/export/')) {
+        const auth = await authOrRefusal(request, client);
+        if ('refusal' in auth) return refusalResponse(auth.refusal);
+        return handleExport(request, { db: db.db, principal: auth.principal });
+      }
+      if (path === '/graphql' || path.startsWith('/graphql/')) {
+        const auth = await authOrRefusal(request, client);
+        if ('refusal' in auth) return refusalResponse(auth.refusal);
+        return compressResponse(request, await yoga.fetch(request, { principal: auth.principal }));
+      }
+      const page = await site.fetch(request);
+      if (page) return page;
+      return json({ error: { message: `no route for ${request.method} ${path}`, type: 'not_found' } }, 404);
     },
   };
 
-  async function route(request: Request, path: string, client?: ClientInfo): Promise<Response> {
-    if (path === '/healthz') return json({ status: 'ok' });
-    if (path === '/readyz') {
+  return {
+    async fetch(request, client) {
       try {
-        await db.db.execute(sql`select 1`);
-        return json({ status: 'ready', database: db.driver });
+        return await routes.fetch(request, client);
       } catch (err) {
-        const requestId = newRequestId();
-        log.warn('not ready', { requestId, error: String((err as Error)?.message ?? err) });
-        return json({ status: 'unavailable', database: db.driver, requestId }, 503, {
-          'x-lowrouter-request-id': requestId,
-        });
+        return internalError(log, new URL(request.url).pathname, err);
       }
-    }
-    if (path.startsWith('/v1/')) return await v1(request, path, client);
-    if (path === '/metrics' && request.method === 'GET') return handleMetrics();
-    if (path.startsWith('/export/')) {
-      const auth = await authOrRefusal(request, client);
-      if ('refusal' in auth) return refusalResponse(auth.refusal);
-      return await handleExport(request, { db: db.db, principal: auth.principal });
-    }
-    if (path === '/graphql' || path.startsWith('/graphql/')) {
-      const auth = await authOrRefusal(request, client);
-      if ('refusal' in auth) return refusalResponse(auth.refusal);
-      return compressResponse(request, await yoga.fetch(request, { principal: auth.principal }));
-    }
-    const page = await site.fetch(request);
-    if (page) return page;
-    return json({ error: { message: `no route for ${request.method} ${path}`, type: 'not_found' } }, 404);
-  }
+    },
+  };
 }
