@@ -7,6 +7,8 @@ import { sql } from 'drizzle-orm';
 import { handleExport } from './analytics/export';
 import { useIntrospectionForAuthenticated, useQueryLimits } from './analytics/graphql-limits';
 import { handleMetrics } from './analytics/metrics';
+import { createFailedAuthLimiter } from './auth/failed-auth-limiter';
+import { type AuthOutcome, type ClientInfo, clientAddress, createAuthGuard } from './auth/guard';
 import type { KeyStore, Principal } from './auth/key-store';
 import { bearerToken } from './auth/keys';
 import type { Config } from './config';
@@ -17,6 +19,7 @@ import type { InferenceDeps } from './inference/complete';
 import type { DbHandle } from './db/client';
 import { createContext } from './graphql/context';
 import { schema } from './graphql/index';
+import { newRequestId } from './ids';
 import type { Logger } from './log';
 import { compressResponse, createSite } from './http/static';
 
@@ -29,7 +32,8 @@ export interface AppDeps {
 }
 
 export interface App {
-  fetch(request: Request): Promise<Response>;
+  /** `client` carries the socket's peer address (for the failed-authentication limit). */
+  fetch(request: Request, client?: ClientInfo): Promise<Response>;
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -49,10 +53,74 @@ const unauthorized = () =>
     { 'www-authenticate': 'Bearer' },
   );
 
+const throttled = (retryAfterMs: number) =>
+  json(
+    {
+      errors: [
+        {
+          message: 'too many failed authentications from this address: wait and retry with a valid key',
+          extensions: { code: 'RATE_LIMITED' },
+        },
+      ],
+    },
+    429,
+    { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
+  );
+
+/** An unexpected failure: a generic body and the request id; the details go to the log only. */
+function internalError(log: Logger, path: string, err: unknown): Response {
+  const requestId = newRequestId();
+  log.error('unexpected error', { requestId, path, error: String((err as Error)?.stack ?? err) });
+  const headers = { 'x-lowrouter-request-id': requestId };
+  if (path.startsWith('/v1/'))
+    return openAIError(
+      500,
+      'server_error',
+      'unexpected error inside LowRouter; the request was not charged twice and may be retried',
+      'internal_error',
+      null,
+      { requestId },
+    );
+  return json(
+    {
+      error: {
+        code: 'INTERNAL_ERROR',
+        message: 'unexpected error inside LowRouter; quote the request id when reporting it',
+        requestId,
+      },
+    },
+    500,
+    headers,
+  );
+}
+
 export function createApp(deps: AppDeps): App {
   const { config, db, log, keys, inference } = deps;
+  // Failed authentications per address are refused with 429 before the key store is asked.
+  const authenticate = createAuthGuard(
+    keys,
+    createFailedAuthLimiter({ maxFailures: config.failedAuthPerMinute, windowMs: 60_000 }),
+  );
+  /** The principal, or the 401/429 answer (null principal: no key sent). */
+  const authOrRefusal = async (
+    request: Request,
+    client: ClientInfo | undefined,
+  ): Promise<
+    { principal: Principal | null } | { refusal: AuthOutcome & { kind: 'invalid' | 'throttled' } }
+  > => {
+    const outcome = await authenticate(
+      bearerToken(request.headers),
+      clientAddress(request.headers, client, config.trustProxy),
+    );
+    if (outcome.kind === 'ok') return { principal: outcome.principal };
+    if (outcome.kind === 'anonymous') return { principal: null };
+    log.debug('authentication refused', { path: new URL(request.url).pathname, outcome: outcome.kind });
+    return { refusal: outcome };
+  };
+  const refusalResponse = (r: AuthOutcome & { kind: 'invalid' | 'throttled' }) =>
+    r.kind === 'throttled' ? throttled(r.retryAfterMs) : unauthorized();
 
-  async function v1(request: Request, path: string): Promise<Response> {
+  async function v1(request: Request, path: string, client?: ClientInfo): Promise<Response> {
     if (path === '/v1/models' && request.method === 'GET')
       return json(modelsJson(await inference.tables.get()));
     if (path === '/v1/chat/completions') {
@@ -63,18 +131,26 @@ export function createApp(deps: AppDeps): App {
           'use POST /v1/chat/completions',
           'method_not_allowed',
         );
-      const token = bearerToken(request.headers);
-      if (!token)
+      const auth = await authOrRefusal(request, client);
+      if ('refusal' in auth)
+        return auth.refusal.kind === 'throttled'
+          ? openAIError(
+              429,
+              'rate_limit_error',
+              'too many failed authentications from this address: wait and retry with a valid key',
+              'too_many_failed_authentications',
+              null,
+              { retryAfterMs: auth.refusal.retryAfterMs },
+            )
+          : openAIError(401, 'authentication_error', 'invalid or revoked API key', 'invalid_api_key');
+      if (!auth.principal)
         return openAIError(
           401,
           'authentication_error',
           'missing API key: send `Authorization: Bearer lr_…`',
           'missing_api_key',
         );
-      const principal = await keys.authenticate(token);
-      if (!principal)
-        return openAIError(401, 'authentication_error', 'invalid or revoked API key', 'invalid_api_key');
-      return handleChatCompletions(request, inference, principal);
+      return handleChatCompletions(request, inference, auth.principal);
     }
     return openAIError(404, 'invalid_request_error', `no route for ${request.method} ${path}`, 'not_found');
   }
@@ -89,9 +165,19 @@ export function createApp(deps: AppDeps): App {
     context: ({ principal }) =>
       createContext({ db: db.db, config, keys, inference, principal: principal ?? null }),
     maskedErrors: {
-      maskError(error, message, isDev) {
-        log.error('graphql error', { error: String((error as Error)?.message ?? error) });
-        return maskError(error, message, isDev);
+      maskError(error, message) {
+        // Never in dev mode: that would put the original error and its stack in the response.
+        const masked = maskError(error, message, false);
+        // Errors yoga passes through unmasked are the client's (bad query, bad input): debug only.
+        if (masked === error) {
+          log.debug('graphql request refused', { error: String((error as Error)?.message ?? error) });
+          return masked;
+        }
+        const requestId = newRequestId();
+        log.error('unexpected graphql error', { requestId, error: String((error as Error)?.stack ?? error) });
+        const ext = (masked as unknown as { extensions?: Record<string, unknown> }).extensions;
+        if (ext && Object.isExtensible(ext)) ext.requestId = requestId;
+        return masked;
       },
     },
   });
@@ -99,8 +185,9 @@ export function createApp(deps: AppDeps): App {
   // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
   const site = createSite({ db: db.db, log });
 
-  return {
-    async fetch(request) {
+  // The routes; `fetch` below wraps them so no unexpected error escapes with its details.
+  const routes: App = {
+    async fetch(request, client) {
       const url = new URL(request.url);
       const path = url.pathname;
       if (path === '/healthz') return json({ status: 'ok' });
@@ -108,39 +195,45 @@ export function createApp(deps: AppDeps): App {
         try {
           await db.db.execute(sql`select 1`);
           return json({ status: 'ready', database: db.driver });
-        } catch {
-          return json({ status: 'unavailable', database: db.driver }, 503);
+        } catch (err) {
+          const requestId = newRequestId();
+          log.warn('not ready', { requestId, error: String((err as Error)?.message ?? err) });
+          return json({ status: 'unavailable', database: db.driver, requestId }, 503, {
+            'x-lowrouter-request-id': requestId,
+          });
         }
       }
       if (path.startsWith('/v1/')) {
         try {
-          return await v1(request, path);
+          return await v1(request, path, client);
         } catch (err) {
-          log.error('unexpected error', { path, error: String((err as Error)?.stack ?? err) });
-          return openAIError(
-            500,
-            'server_error',
-            'unexpected error inside LowRouter; the request was not charged twice and may be retried',
-            'internal_error',
-          );
+          return internalError(log, path, err);
         }
       }
       if (path === '/metrics' && request.method === 'GET') return handleMetrics();
       if (path.startsWith('/export/')) {
-        const token = bearerToken(request.headers);
-        const principal = token ? await keys.authenticate(token) : null;
-        if (token && !principal) return unauthorized();
-        return handleExport(request, { db: db.db, principal });
+        const auth = await authOrRefusal(request, client);
+        if ('refusal' in auth) return refusalResponse(auth.refusal);
+        return handleExport(request, { db: db.db, principal: auth.principal });
       }
       if (path === '/graphql' || path.startsWith('/graphql/')) {
-        const token = bearerToken(request.headers);
-        const principal = token ? await keys.authenticate(token) : null;
-        if (token && !principal) return unauthorized();
-        return compressResponse(request, await yoga.fetch(request, { principal }));
+        const auth = await authOrRefusal(request, client);
+        if ('refusal' in auth) return refusalResponse(auth.refusal);
+        return compressResponse(request, await yoga.fetch(request, { principal: auth.principal }));
       }
       const page = await site.fetch(request);
       if (page) return page;
       return json({ error: { message: `no route for ${request.method} ${path}`, type: 'not_found' } }, 404);
+    },
+  };
+
+  return {
+    async fetch(request, client) {
+      try {
+        return await routes.fetch(request, client);
+      } catch (err) {
+        return internalError(log, new URL(request.url).pathname, err);
+      }
     },
   };
 }

@@ -39,6 +39,15 @@ const EnvSchema = z.object({
   LOWROUTER_STREAM_STALL_MS: z.coerce.number().int().positive().default(60_000),
   /** Processes serving the port on PostgreSQL (node:cluster); default one per core. PGlite: always 1. */
   LOWROUTER_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
+  /** Most API keys (known and unknown) cached per node; bounds memory under random-key floods. */
+  LOWROUTER_KEY_CACHE_MAX: z.coerce.number().int().positive().default(10_000),
+  /** Failed authentications per minute from one address before 429; 0 turns the limit off. */
+  LOWROUTER_FAILED_AUTH_PER_MINUTE: intFrom(20),
+  /** Count failures under the last X-Forwarded-For hop (set only behind a proxy that appends it). */
+  LOWROUTER_TRUST_PROXY: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
   LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Labels the UI as showing demo data (set by `pnpm demo`). */
   LOWROUTER_DEMO: z
@@ -62,6 +71,9 @@ export type Config = {
   retentionMonths: number;
   /** ms without a read from a streaming client before its stream is ended and settled. */
   streamStallMs: number;
+  keyCacheMax: number;
+  failedAuthPerMinute: number;
+  trustProxy: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Worker processes `lowrouter start` runs on PostgreSQL (one per core unless LOWROUTER_WORKERS). */
   workers: number;
@@ -91,6 +103,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxMessages: e.LOWROUTER_MAX_MESSAGES,
     retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
     streamStallMs: e.LOWROUTER_STREAM_STALL_MS,
+    keyCacheMax: e.LOWROUTER_KEY_CACHE_MAX,
+    failedAuthPerMinute: e.LOWROUTER_FAILED_AUTH_PER_MINUTE,
+    trustProxy: e.LOWROUTER_TRUST_PROXY,
     logLevel: e.LOWROUTER_LOG_LEVEL,
     workers: e.LOWROUTER_WORKERS ?? availableParallelism(),
     demo: e.LOWROUTER_DEMO,

@@ -2,13 +2,14 @@
  * A small structured logger writing JSON lines to stderr. It never receives secrets: callers log ids,
  * never keys, and `redact` scrubs anything shaped like a LowRouter or provider key that slips through.
  */
+import { scrubSecrets } from './providers/provider-error';
+
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 } as const;
 export type LogLevel = keyof typeof LEVELS;
 
-const KEY_PATTERNS = [/lr_[A-Za-z0-9]{20,}/g, /sk-[A-Za-z0-9_-]{16,}/g, /AIza[0-9A-Za-z_-]{20,}/g];
-
+/** The same key shapes (lr_, sk-, AIza, Bearer, credential headers) as provider error messages. */
 export function redact(text: string): string {
-  return KEY_PATTERNS.reduce((s, re) => s.replace(re, '[redacted]'), text);
+  return scrubSecrets(text);
 }
 
 export interface Logger {

@@ -2,7 +2,7 @@
  * The only module that listens: config → db → migrate → seed → app → listen. `startGateway` is also
  * what end-to-end tests start (on port 0) so they exercise the real process wiring.
  */
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadCatalog } from '@lowrouter/data';
 import { createServerAdapter } from '@whatwg-node/server';
@@ -76,10 +76,15 @@ export async function startGateway(
   await maintain();
   const partitionTimer = setInterval(maintain, 6 * 3_600_000);
   partitionTimer.unref();
-  const keys = createKeyStore(db.db, secret);
+  const keys = createKeyStore(db.db, secret, { maxEntries: config.keyCacheMax });
   const inference = await createInference(db, config, log);
   const app = createApp({ config, db, log, keys, inference: inference.deps });
-  const server = createServer(createServerAdapter((req: Request) => app.fetch(req)));
+  // The server context of a node:http listener carries the socket, hence the peer address.
+  const server = createServer(
+    createServerAdapter<{ req: IncomingMessage }>((req, ctx) =>
+      app.fetch(req, { remoteAddress: ctx.req?.socket?.remoteAddress }),
+    ),
+  );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

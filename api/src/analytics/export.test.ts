@@ -189,6 +189,35 @@ describe.each(testDrivers())('CSV export on %s', (driver) => {
     expect((await get('/export/requests.csv', inference)).status).toBe(403);
   });
 
+  it('refuses parameters the database cannot take with a 400 naming the parameter, never a 500', async () => {
+    const long = 'm'.repeat(5_000);
+    const cases: [string, string, RegExp][] = [
+      ['/export/usage.csv?from=0000-01-01T00:00:00Z&groupBy=day', 'from', /between 1970-01-01 and 9999/],
+      ['/export/requests.csv?to=0000-01-01', 'to', /between 1970-01-01 and 9999/],
+      ['/export/usage.csv?from=%2B275760-09-13T00:00:00Z', 'from', /ISO 8601/],
+      ['/export/usage.csv?from=1', 'from', /ISO 8601/],
+      ['/export/usage.csv?models=%00', 'models', /control characters/],
+      ['/export/requests.csv?regions=a%00b', 'regions', /control characters/],
+      ['/export/usage.csv?orgId=%00', 'orgId', /control characters/],
+      ['/export/usage.csv?groupBy=constructor', 'groupBy', /cannot group by constructor/],
+      ['/export/usage.csv?groupBy=__proto__', 'groupBy', /cannot group by __proto__/],
+      ['/export/usage.csv?from=2026-01-01&from=2026-02-01', 'from', /given 2 times/],
+      ['/export/requests.csv?status=ok&status=error', 'status', /given 2 times/],
+      [`/export/usage.csv?models=${long}`, 'models', /longer than 4096/],
+      [`/export/usage.csv?models=${'m'.repeat(300)}`, 'models', /at most 200 characters/],
+      [`/export/usage.csv?models=${'a,'.repeat(9_000)}`, 'query', /query string is longer/],
+      [`/export/usage.csv?${'x'.repeat(100)}=1`, 'query', /unknown parameter/],
+    ];
+    for (const [path, field, message] of cases) {
+      const res = await get(path, pa);
+      const body = (await res.json()) as any;
+      expect(res.status, path.slice(0, 80)).toBe(400);
+      expect(body.error.field, path.slice(0, 80)).toBe(field);
+      expect(body.error.message).toMatch(message);
+      expect(body.error.message.length).toBeLessThan(400);
+    }
+  });
+
   it("isolation: a key of organisation B exports nothing of A's, and cannot name A", async () => {
     const res = await get('/export/requests.csv', pb);
     const [, ...rows] = parseCsv(await res.text());

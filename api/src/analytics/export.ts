@@ -17,7 +17,7 @@ import type { Principal } from '../auth/key-store';
 import type { Db } from '../db/client';
 import { type CsvValue, csvRow } from './csv';
 import { AnalyticsError, badInput, httpStatusOf } from './errors';
-import { type AnalyticsFilter, LIST_FILTERS, readableOrg } from './filter';
+import { type AnalyticsFilter, LIST_FILTERS, readableOrg, validateFilter } from './filter';
 import { microToUsdString } from './money';
 import { type RequestKey, type RequestRowWithKey, fetchRequests } from './requests-query';
 import { USAGE_GROUP_BY, type UsageBucket, type UsageGroupBy, queryUsage } from './usage-query';
@@ -35,13 +35,53 @@ const MAX_EXPORT_BUCKETS = 100_000;
 const COMMON = new Set(['from', 'to', 'status', 'orgId', ...LIST_FILTERS]);
 const USAGE_ONLY = new Set(['groupBy', 'timezone']);
 
+/** Bounds on what a query string may hold, checked before anything else reads it. */
+const MAX_QUERY_CHARS = 16_384;
+const MAX_VALUE_CHARS = 4_096;
+/** Parameters that take one value: a second one is refused rather than silently ignored. */
+const SINGLE = new Set(['from', 'to', 'status', 'orgId', 'timezone']);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** ISO 8601 date or date-time: `2026-04-01`, `2026-04-01T06:00`, `…:00.123Z`, `…+02:00`. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** A value as quoted in an error message: JSON-escaped and cut short, so nothing huge is echoed. */
+const cut = (v: string) => (v.length > 64 ? `${v.slice(0, 64)}…` : v);
+const shown = (v: string) => JSON.stringify(cut(v));
+
 function parseDate(params: URLSearchParams, name: 'from' | 'to'): Date | null {
   const v = params.get(name);
   if (v == null || v === '') return null;
-  const d = new Date(v);
+  const d = ISO_DATE.test(v) ? new Date(v) : new Date(Number.NaN);
   if (Number.isNaN(d.getTime()))
-    throw badInput(name, `${name} must be an ISO 8601 date-time, got ${JSON.stringify(v)}`);
+    throw badInput(name, `${name} must be an ISO 8601 date-time, got ${shown(v)}`);
   return d;
+}
+
+/**
+ * Refuses what no parameter can mean before any parsing: overlong query strings and values,
+ * control characters (NUL would reach the database), unknown names, repeated single values.
+ */
+function checkShape(url: URL, kind: 'usage' | 'requests') {
+  if (url.search.length > MAX_QUERY_CHARS)
+    throw badInput('query', `the query string is longer than ${MAX_QUERY_CHARS} characters`);
+  const p = url.searchParams;
+  const known = [...COMMON, ...(kind === 'usage' ? USAGE_ONLY : [])];
+  for (const name of new Set(p.keys())) {
+    if (!known.includes(name))
+      throw badInput(
+        CONTROL.test(name) || name.length > 64 ? 'query' : name,
+        `unknown parameter ${cut(name)}; ${kind}.csv takes ${known.join(', ')}`,
+      );
+    const values = p.getAll(name);
+    if (SINGLE.has(name) && values.length > 1)
+      throw badInput(name, `${name} is given ${values.length} times; give it once`);
+    for (const v of values) {
+      if (CONTROL.test(v)) throw badInput(name, `${name} must not contain control characters`);
+      if (v.length > MAX_VALUE_CHARS)
+        throw badInput(name, `${name} is longer than ${MAX_VALUE_CHARS} characters`);
+    }
+  }
 }
 
 const list = (params: URLSearchParams, name: string) =>
@@ -51,7 +91,8 @@ const list = (params: URLSearchParams, name: string) =>
     .map((v) => v.trim())
     .filter(Boolean);
 
-const GROUP_ALIASES: Record<string, UsageGroupBy> = Object.fromEntries(
+// A Map, not an object literal: `groupBy=constructor` must not find Object.prototype.constructor.
+const GROUP_ALIASES = new Map<string, UsageGroupBy>(
   USAGE_GROUP_BY.flatMap((g) => [
     [g.toLowerCase(), g],
     [g.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), g],
@@ -59,17 +100,11 @@ const GROUP_ALIASES: Record<string, UsageGroupBy> = Object.fromEntries(
 );
 
 function parseParams(url: URL, kind: 'usage' | 'requests') {
+  checkShape(url, kind);
   const p = url.searchParams;
-  for (const name of p.keys()) {
-    if (!COMMON.has(name) && !(kind === 'usage' && USAGE_ONLY.has(name)))
-      throw badInput(
-        name,
-        `unknown parameter ${name}; ${kind}.csv takes ${[...COMMON, ...(kind === 'usage' ? USAGE_ONLY : [])].join(', ')}`,
-      );
-  }
   const status = p.get('status');
   if (status && status !== 'ok' && status !== 'error')
-    throw badInput('status', `status is ok or error, got ${JSON.stringify(status)}`);
+    throw badInput('status', `status is ok or error, got ${shown(status)}`);
   const filter: AnalyticsFilter = {
     from: parseDate(p, 'from'),
     to: parseDate(p, 'to'),
@@ -80,11 +115,17 @@ function parseParams(url: URL, kind: 'usage' | 'requests') {
     apiKeys: list(p, 'apiKeys'),
     status: (status || null) as AnalyticsFilter['status'],
   };
-  const groupBy = list(p, 'groupBy').map((g) => {
-    const known = GROUP_ALIASES[g.toLowerCase()];
-    if (!known) throw badInput('groupBy', `cannot group by ${g}; use ${USAGE_GROUP_BY.join(', ')}`);
-    return known;
-  });
+  validateFilter(filter);
+  // Deduplicated: `groupBy=day,day,…` must not become a statement with a thousand keys.
+  const groupBy = [
+    ...new Set(
+      list(p, 'groupBy').map((g) => {
+        const known = GROUP_ALIASES.get(g.toLowerCase());
+        if (!known) throw badInput('groupBy', `cannot group by ${cut(g)}; use ${USAGE_GROUP_BY.join(', ')}`);
+        return known;
+      }),
+    ),
+  ];
   return { filter, groupBy, orgId: p.get('orgId'), timezone: p.get('timezone') };
 }
 

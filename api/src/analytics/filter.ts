@@ -24,12 +24,22 @@ export interface AnalyticsFilter {
 
 export const LIST_FILTERS = ['models', 'providers', 'regions', 'countries', 'apiKeys'] as const;
 export const MAX_FILTER_VALUES = 100;
+/** Longest accepted filter value (ids and model names are far shorter). */
+export const MAX_FILTER_VALUE_LENGTH = 200;
+/**
+ * Dates outside [1970, 10000) are refused: the database has no year 0, JavaScript writes years past
+ * 9999 as `+010000-…`, which SQL cannot read, and no request row lies outside this range anyway.
+ */
+export const MIN_FILTER_DATE_MS = Date.UTC(1970, 0, 1);
+export const MAX_FILTER_DATE_MS = Date.UTC(10000, 0, 1);
 
 /** Throws a BAD_USER_INPUT error naming the field when the filter cannot be answered. */
 export function validateFilter(f: AnalyticsFilter): void {
   for (const k of ['from', 'to'] as const) {
     const d = f[k];
     if (d && Number.isNaN(d.getTime())) throw badInput(k, `${k} is not a valid date-time`);
+    if (d && (d.getTime() < MIN_FILTER_DATE_MS || d.getTime() >= MAX_FILTER_DATE_MS))
+      throw badInput(k, `${k} must lie between 1970-01-01 and 9999-12-31`);
   }
   if (f.from && f.to && f.from.getTime() >= f.to.getTime())
     throw badInput('to', 'to must be after from (from is inclusive, to exclusive)');
@@ -37,6 +47,12 @@ export function validateFilter(f: AnalyticsFilter): void {
     const v = f[k];
     if (v && v.length > MAX_FILTER_VALUES)
       throw badInput(k, `${k} takes at most ${MAX_FILTER_VALUES} values, got ${v.length}`);
+    for (const x of v ?? []) {
+      // The database refuses NUL in text; refusing it here makes that a 400, not a 500.
+      if (x.includes('\0')) throw badInput(k, `${k} must not contain NUL characters`);
+      if (x.length > MAX_FILTER_VALUE_LENGTH)
+        throw badInput(k, `${k} values are at most ${MAX_FILTER_VALUE_LENGTH} characters`);
+    }
   }
   if (f.status != null && f.status !== 'ok' && f.status !== 'error')
     throw badInput('status', `status is ok or error, got ${JSON.stringify(f.status)}`);

@@ -3,6 +3,10 @@
  * revocation on any node takes effect everywhere within that time, and at once on the node that
  * revoked. `last_used_at` is collected in memory and written in one statement per flush, not per
  * request.
+ *
+ * The cache is an LRU of at most `maxEntries` keys (default 10 000), so a flood of random keys costs
+ * bounded memory; an unknown key is remembered for `negativeTtlMs` (default 5 s) so repeating it costs
+ * no query. Concurrent lookups of one key share one query.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -24,6 +28,8 @@ export interface KeyStore {
   authenticate(key: string): Promise<Principal | null>;
   /** Forget a key on this node at once (after a local revocation). */
   invalidate(keyId: string): void;
+  /** Keys cached now, known and unknown (bounded by `maxEntries`). */
+  size(): number;
   flushLastUsed(): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,11 +37,26 @@ export interface KeyStore {
 export function createKeyStore(
   db: Db,
   secret: string,
-  opts: { ttlMs?: number; flushEveryMs?: number; now?: () => number } = {},
+  opts: {
+    /** How long a known key is trusted without asking the database, ms (the revocation delay). */
+    ttlMs?: number;
+    /** How long an unknown key is remembered as unknown, ms (default 5 s; 0 when ttlMs is 0). */
+    negativeTtlMs?: number;
+    /** Most keys cached at once; the least recently used is dropped first. */
+    maxEntries?: number;
+    flushEveryMs?: number;
+    now?: () => number;
+  } = {},
 ): KeyStore {
   const ttl = opts.ttlMs ?? 1_000;
+  const negativeTtl = opts.negativeTtlMs ?? (ttl === 0 ? 0 : 5_000);
+  const maxEntries = Math.max(1, opts.maxEntries ?? 10_000);
   const now = opts.now ?? Date.now;
+  // Map order is recency order: a hit re-inserts its entry at the end, eviction takes the front.
   const cache = new Map<string, { principal: Principal | null; at: number }>();
+  const inflight = new Map<string, Promise<Principal | null>>();
+  // Bumped by invalidate(): a lookup that started before a revocation must not cache its answer.
+  let epoch = 0;
   const lastUsed = new Map<string, number>();
   const byKeyId = new Map<string, string>();
 
@@ -68,6 +89,30 @@ export function createKeyStore(
   }, opts.flushEveryMs ?? 30_000);
   timer.unref();
 
+  const remember = (hash: string, principal: Principal | null, at: number) => {
+    cache.delete(hash);
+    cache.set(hash, { principal, at });
+    if (principal) byKeyId.set(principal.keyId, hash);
+    while (cache.size > maxEntries) {
+      const [oldHash, old] = cache.entries().next().value!;
+      cache.delete(oldHash);
+      if (old.principal && byKeyId.get(old.principal.keyId) === oldHash) byKeyId.delete(old.principal.keyId);
+    }
+  };
+
+  const lookup = async (hash: string, t: number): Promise<Principal | null> => {
+    const started = epoch;
+    const rows = await db
+      .select({ key: apiKeys, orgName: organizations.name })
+      .from(apiKeys)
+      .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
+      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
+    const row = rows[0];
+    const principal = row ? toPrincipal(row.key, row.orgName) : null;
+    if (started === epoch) remember(hash, principal, t);
+    return principal;
+  };
+
   return {
     async authenticate(key) {
       if (!looksLikeApiKey(key)) return null;
@@ -75,26 +120,28 @@ export function createKeyStore(
       const t = now();
       const hit = cache.get(hash);
       let principal: Principal | null;
-      if (hit && t - hit.at < ttl) {
+      if (hit && t - hit.at < (hit.principal ? ttl : negativeTtl)) {
         principal = hit.principal;
+        cache.delete(hash);
+        cache.set(hash, hit);
       } else {
-        const rows = await db
-          .select({ key: apiKeys, orgName: organizations.name })
-          .from(apiKeys)
-          .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
-          .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
-        const row = rows[0];
-        principal = row ? toPrincipal(row.key, row.orgName) : null;
-        cache.set(hash, { principal, at: t });
-        if (principal) byKeyId.set(principal.keyId, hash);
+        let pending = inflight.get(hash);
+        if (!pending) {
+          pending = lookup(hash, t).finally(() => inflight.delete(hash));
+          inflight.set(hash, pending);
+        }
+        principal = await pending;
       }
       if (principal) lastUsed.set(principal.keyId, t);
       return principal;
     },
     invalidate(keyId) {
+      epoch++;
       const hash = byKeyId.get(keyId);
       if (hash) cache.delete(hash);
+      byKeyId.delete(keyId);
     },
+    size: () => cache.size,
     flushLastUsed,
     async close() {
       clearInterval(timer);

@@ -13,8 +13,6 @@ export type AbortReason = 'client' | 'first-byte' | 'idle' | 'total' | 'size';
  */
 export const GATEWAY_PROVIDER = 'lowrouter';
 
-const NETWORK_CODES = /^(ECONN|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR)/;
-
 function causeCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
@@ -25,7 +23,8 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function causeMessage(err: unknown): string {
+/** The full text of a thrown fetch/read error and its causes, host and port included: for logs only. */
+export function causeMessage(err: unknown): string {
   const parts: string[] = [];
   let e: unknown = err;
   for (let depth = 0; depth < 4 && e; depth++) {
@@ -34,6 +33,36 @@ function causeMessage(err: unknown): string {
     e = e && typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
   }
   return [...new Set(parts)].join(': ') || 'unknown error';
+}
+
+/**
+ * What a client is told about a transport failure: the kind of failure in words, never the
+ * upstream's host, address or port (Node's messages, e.g. `connect ECONNREFUSED 10.0.0.7:443`,
+ * carry them).
+ */
+const CONNECT_PHRASES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+const LINK_PHRASES: Record<string, string> = {
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed',
+  ECONNABORTED: 'connection aborted',
+};
+
+function connectionMessage(code: string | undefined): string {
+  if (code && Object.hasOwn(CONNECT_PHRASES, code))
+    return `could not connect to the provider (${CONNECT_PHRASES[code]})`;
+  if (code && /^(ERR_TLS|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_SSL)/.test(code))
+    return 'could not connect to the provider (TLS handshake failed)';
+  if (code && Object.hasOwn(LINK_PHRASES, code))
+    return `the connection to the provider failed (${LINK_PHRASES[code]})`;
+  return 'the connection to the provider failed';
 }
 
 /**
@@ -97,14 +126,13 @@ export function transportError(
     );
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return providerError({ ...base, kind: 'timeout', retryable: true, message: causeMessage(err) }, keys);
+    const what = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'headers' : 'body';
+    return providerError(
+      { ...base, kind: 'timeout', retryable: true, message: `the provider did not send its ${what} in time` },
+      keys,
+    );
   }
-  const detail = causeMessage(err);
-  const known = code && NETWORK_CODES.test(code) ? ` (${code})` : '';
-  return providerError(
-    { ...base, kind: 'network', retryable: true, message: `upstream connection failed${known}: ${detail}` },
-    keys,
-  );
+  return providerError({ ...base, kind: 'network', retryable: true, message: connectionMessage(code) }, keys);
 }
 
 /**

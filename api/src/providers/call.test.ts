@@ -108,7 +108,7 @@ describe('callChat', () => {
     expect(r.ok ? null : r.error).toMatchInlineSnapshot(`
       {
         "kind": "network",
-        "message": "upstream connection failed (ECONNREFUSED): fetch failed: connect ECONNREFUSED (key [redacted])",
+        "message": "could not connect to the provider (connection refused)",
         "provider": "openai",
         "retryable": true,
         "status": null,

@@ -164,7 +164,8 @@ export function shouldRetryOverride(headers: HeaderSource | undefined): boolean 
 
 const KEY_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI, Anthropic (sk-ant-…), DeepSeek, …
-  /\bAIza[0-9A-Za-z_-]{20,}/g, // Google API keys
+  /\bAIza[0-9A-Za-z_-]{8,}/g, // Google API keys
+  /\blr_[A-Za-z0-9]{8,}/g, // LowRouter's own keys
   /\bgsk_[A-Za-z0-9]{10,}/g, // Groq
   /\bxai-[A-Za-z0-9]{10,}/g, // xAI
   /\b(?:pk|rk|tgp_v1)_[A-Za-z0-9_-]{10,}/g,
@@ -175,18 +176,52 @@ const KEY_PATTERNS: RegExp[] = [
   /[A-Za-z0-9_<>.-]*\*{3,}[A-Za-z0-9_<>.-]*/g,
 ];
 
+/** Runs of at least this many characters of a configured credential are removed wherever they appear. */
+export const MIN_SECRET_RUN = 8;
+
 /**
- * Removes secrets from text that may reach logs or clients: every occurrence of the configured keys
- * (and of their longer substrings), then anything shaped like a common API key or credential header.
+ * Removes every run of ≥ MIN_SECRET_RUN consecutive characters of any of `keys` from `text`: an
+ * upstream that echoes a key's head, tail or middle leaks nothing usable. Every window of
+ * MIN_SECRET_RUN characters of the text that also occurs in a key is marked, and each stretch of
+ * marked characters becomes one `[redacted]` (linear in the text's length). Shorter keys (4–7
+ * characters) are removed only where they occur whole.
  */
-export function scrubSecrets(text: string, keys: readonly (string | undefined)[] = []): string {
+function scrubConfigured(text: string, keys: readonly (string | undefined)[]): string {
+  const grams = new Set<string>();
   let out = text;
   for (const key of keys) {
     if (!key || key.length < 4) continue;
-    out = out.split(key).join('[redacted]');
-    // A key truncated or wrapped by the upstream still leaks its first characters.
-    if (key.length >= 16) out = out.split(key.slice(0, 12)).join('[redacted]');
+    if (key.length < MIN_SECRET_RUN) out = out.split(key).join('[redacted]');
+    else for (let i = 0; i + MIN_SECRET_RUN <= key.length; i++) grams.add(key.slice(i, i + MIN_SECRET_RUN));
   }
+  if (!grams.size || out.length < MIN_SECRET_RUN) return out;
+  const marked = new Uint8Array(out.length);
+  let any = false;
+  for (let i = 0; i + MIN_SECRET_RUN <= out.length; i++) {
+    if (grams.has(out.slice(i, i + MIN_SECRET_RUN))) {
+      marked.fill(1, i, i + MIN_SECRET_RUN);
+      any = true;
+    }
+  }
+  if (!any) return out;
+  let result = '';
+  for (let i = 0; i < out.length; ) {
+    if (!marked[i]) {
+      result += out[i++];
+      continue;
+    }
+    while (i < out.length && marked[i]) i++;
+    result += '[redacted]';
+  }
+  return result;
+}
+
+/**
+ * Removes secrets from text that may reach logs or clients: every run of 8+ characters of a
+ * configured key, then anything shaped like a common API key, bearer token or credential header.
+ */
+export function scrubSecrets(text: string, keys: readonly (string | undefined)[] = []): string {
+  let out = scrubConfigured(text, keys);
   for (const re of KEY_PATTERNS) {
     out = out.replace(re, (match, prefix: unknown) =>
       typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}[redacted]` : '[redacted]',
