@@ -2,12 +2,10 @@
  * createApp(deps) → { fetch }: the whole gateway as one fetch handler. /v1/* is the OpenAI-compatible
  * REST API, /graphql the GraphQL API; health probes and pages sit beside them. Nothing here listens.
  */
-import { createYoga, maskError } from 'graphql-yoga';
 import { sql } from 'drizzle-orm';
 import { handleExport } from './analytics/export';
-import { useIntrospectionForAuthenticated, useQueryLimits } from './analytics/graphql-limits';
 import { handleMetrics } from './analytics/metrics';
-import type { KeyStore, Principal } from './auth/key-store';
+import type { KeyStore } from './auth/key-store';
 import { bearerToken } from './auth/keys';
 import type { Config } from './config';
 import { handleChatCompletions } from './http/chat-completions';
@@ -15,8 +13,7 @@ import { modelsJson } from './http/models';
 import { openAIError } from './http/openai-error';
 import type { InferenceDeps } from './inference/complete';
 import type { DbHandle } from './db/client';
-import { createContext } from './graphql/context';
-import { schema } from './graphql/index';
+import { createGraphQLServer } from './graphql/server';
 import type { Logger } from './log';
 import { compressResponse, createSite } from './http/static';
 
@@ -78,23 +75,8 @@ export function createApp(deps: AppDeps): App {
     }
     return openAIError(404, 'invalid_request_error', `no route for ${request.method} ${path}`, 'not_found');
   }
-  const yoga = createYoga<{ principal: Principal | null }>({
-    schema,
-    graphqlEndpoint: '/graphql',
-    graphiql: { title: 'LowRouter GraphQL' },
-    landingPage: false,
-    // BI tools get introspection with a key; everyone gets depth, cost and page-size limits.
-    plugins: [useIntrospectionForAuthenticated(), useQueryLimits()],
-    logging: false,
-    context: ({ principal }) =>
-      createContext({ db: db.db, config, keys, inference, principal: principal ?? null }),
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        log.error('graphql error', { error: String((error as Error)?.message ?? error) });
-        return maskError(error, message, isDev);
-      },
-    },
-  });
+  // /graphql: yoga with its parse, cost, depth, argument, deadline and body limits (graphql/server.ts).
+  const graphql = createGraphQLServer({ config, db: db.db, log, keys, inference });
 
   // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
   const site = createSite({ db: db.db, log });
@@ -136,7 +118,7 @@ export function createApp(deps: AppDeps): App {
         const token = bearerToken(request.headers);
         const principal = token ? await keys.authenticate(token) : null;
         if (token && !principal) return unauthorized();
-        return compressResponse(request, await yoga.fetch(request, { principal }));
+        return compressResponse(request, await graphql.fetch(request, principal));
       }
       const page = await site.fetch(request);
       if (page) return page;
