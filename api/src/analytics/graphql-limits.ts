@@ -55,8 +55,9 @@ export const MAX_COST_KEYED = 5_000;
 /** Most objects one query may return without an API key: the public catalog fits (about 900 today). */
 export const MAX_COST_ANONYMOUS = 2_000;
 /**
- * Most fields the cost walk visits (fragments expanded). Fragments spread into fragments can expand a
- * small document exponentially; past this the query is refused without walking further.
+ * Most selections (fields and fragments) the cost walk visits, fragments expanded. Fragments spread
+ * into fragments can expand a small document exponentially; past this the query is refused without
+ * walking further.
  */
 export const MAX_WALKED_FIELDS = 50_000;
 /** Costs at or above this are shown as "more than". */
@@ -154,7 +155,7 @@ export function queryLimitsRule(
         ): number => {
           let cost = 0;
           for (const sel of set.selections) {
-            if (walked > MAX_WALKED_FIELDS) return cost;
+            if (++walked > MAX_WALKED_FIELDS) return cost;
             if (sel.kind === Kind.FRAGMENT_SPREAD) {
               const name = sel.name.value;
               const frag = context.getFragment(name);
@@ -170,7 +171,6 @@ export function queryLimitsRule(
               cost += walk(sel.selectionSet, on, depth, seen, n, distinct, page);
               continue;
             }
-            walked++;
             const name = sel.name.value;
             if (isIntrospection(name)) continue;
             if (depth > deepest) {
@@ -234,7 +234,7 @@ export function queryLimitsRule(
         if (walked > MAX_WALKED_FIELDS)
           context.reportError(
             new GraphQLError(
-              `the query expands to more than ${MAX_WALKED_FIELDS} fields once its fragments are spread: spread fewer fragments`,
+              `the query expands to more than ${MAX_WALKED_FIELDS} selections once its fragments are spread: spread fewer fragments`,
               { nodes: op, extensions: { code: 'QUERY_TOO_COMPLEX', maxFields: MAX_WALKED_FIELDS } },
             ),
           );
