@@ -135,6 +135,22 @@ describe.each(testDrivers())('GraphQL under abuse on %s', (driver) => {
     }
   });
 
+  it('refuses dates the database cannot hold, and page arguments, as bad user input', async () => {
+    const far = '+200000-01-01T00:00:00Z';
+    for (const query of [
+      `{ usage(filter: { from: "${far}" }) { requests } }`,
+      `{ requests(filter: { to: "${far}" }) { edges { cursor } } }`,
+    ]) {
+      const res = await post(JSON.stringify({ query }), g.adminKey);
+      expect(res.json.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(res.json.errors?.[0]?.message).toMatch(
+        /^DateTime must be an ISO 8601 string between years 1 and 9999/,
+      );
+    }
+    const page = await post(JSON.stringify({ query: '{ models(limit: 0) { id } }' }));
+    expect(page.json.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'limit' });
+  });
+
   it('refuses a body over LOWROUTER_MAX_BODY_BYTES with a 413, declared or streamed', async () => {
     const big = JSON.stringify({ query: '{ instance { demo } }', variables: { pad: 'x'.repeat(25 << 20) } });
     const declared = await post(big);
