@@ -30,7 +30,14 @@ export async function limitRequestBody(request: Request, maxBytes: number): Prom
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-upload: nobody reads this answer, but it must not be a 500.
+      return new Response(null, { status: 400, headers: { connection: 'close' } });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

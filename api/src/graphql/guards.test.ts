@@ -188,6 +188,22 @@ describe('body limit', () => {
   });
 });
 
+describe('body limit, client gone', () => {
+  it('answers a body that breaks off mid-upload with a 400, not an unhandled error', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        c.error(new Error('socket hang up'));
+      },
+    });
+    const req = new Request('http://t/graphql', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(((await limitRequestBody(req, 1_000)) as Response).status).toBe(400);
+  });
+});
+
 describe('masking and logging', () => {
   const lines: { level: string; msg: string; requestId?: string; error?: string }[] = [];
   const log = createLogger('debug', (l) => lines.push(JSON.parse(l)));
