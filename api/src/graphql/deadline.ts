@@ -6,14 +6,22 @@
  * cost limits, so the event loop stays free for /healthz.
  */
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
+import { graphqlRequestId } from './mask-errors';
 
 /** Most wall time one GraphQL operation may run, ms. */
 export const QUERY_DEADLINE_MS = 10_000;
 
-export function deadlineError(ms: number) {
+export function deadlineError(ms: number, requestId?: string) {
   return createGraphQLError(
     `the query ran for more than ${ms} ms and was stopped: ask for fewer objects or narrower filters, or retry later`,
-    { extensions: { code: 'QUERY_TIMEOUT', deadlineMs: ms, http: { status: 503 } } },
+    {
+      extensions: {
+        code: 'QUERY_TIMEOUT',
+        deadlineMs: ms,
+        ...(requestId ? { requestId } : {}),
+        http: { status: 503 },
+      },
+    },
   );
 }
 
@@ -22,7 +30,8 @@ export function useExecutionDeadline(ms: number = QUERY_DEADLINE_MS): Plugin {
   return {
     onExecute({ args }) {
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(deadlineError(ms)), ms);
+      const requestId = graphqlRequestId.getStore();
+      const timer = setTimeout(() => controller.abort(deadlineError(ms, requestId)), ms);
       timer.unref?.();
       const request = (args.contextValue as { request?: Request } | undefined)?.request;
       const signals = request?.signal ? [controller.signal, request.signal] : [controller.signal];

@@ -128,14 +128,14 @@ describe('deadline', () => {
       logging: false,
       plugins: [useExecutionDeadline(50)],
     });
-    const res = await post(yoga, '{ items }');
+    const res = await graphqlRequestId.run('req_slow1', () => post(yoga, '{ items }'));
     expect(started).toBe(1);
     expect(res.status).toBe(503);
     expect(res.body.errors).toEqual([
       {
         message:
           'the query ran for more than 50 ms and was stopped: ask for fewer objects or narrower filters, or retry later',
-        extensions: { code: 'QUERY_TIMEOUT', deadlineMs: 50 },
+        extensions: { code: 'QUERY_TIMEOUT', deadlineMs: 50, requestId: 'req_slow1' },
       },
     ]);
   });
