@@ -2,10 +2,8 @@
  * createApp(deps) → { fetch }: the whole gateway as one fetch handler. /v1/* is the OpenAI-compatible
  * REST API, /graphql the GraphQL API; health probes and pages sit beside them. Nothing here listens.
  */
-import { createYoga, maskError } from 'graphql-yoga';
 import { sql } from 'drizzle-orm';
 import { handleExport } from './analytics/export';
-import { useIntrospectionForAuthenticated, useQueryLimits } from './analytics/graphql-limits';
 import { handleMetrics } from './analytics/metrics';
 import { createFailedAuthLimiter } from './auth/failed-auth-limiter';
 import { type AuthOutcome, type ClientInfo, clientAddress, createAuthGuard } from './auth/guard';
@@ -17,9 +15,8 @@ import { modelsJson } from './http/models';
 import { openAIError } from './http/openai-error';
 import type { InferenceDeps } from './inference/complete';
 import type { DbHandle } from './db/client';
-import { createContext } from './graphql/context';
-import { schema } from './graphql/index';
 import { newRequestId } from './ids';
+import { createGraphQLServer } from './graphql/server';
 import type { Logger } from './log';
 import { compressResponse, createSite } from './http/static';
 
@@ -154,33 +151,8 @@ export function createApp(deps: AppDeps): App {
     }
     return openAIError(404, 'invalid_request_error', `no route for ${request.method} ${path}`, 'not_found');
   }
-  const yoga = createYoga<{ principal: Principal | null }>({
-    schema,
-    graphqlEndpoint: '/graphql',
-    graphiql: { title: 'LowRouter GraphQL' },
-    landingPage: false,
-    // BI tools get introspection with a key; everyone gets depth, cost and page-size limits.
-    plugins: [useIntrospectionForAuthenticated(), useQueryLimits()],
-    logging: false,
-    context: ({ principal }) =>
-      createContext({ db: db.db, config, keys, inference, principal: principal ?? null }),
-    maskedErrors: {
-      maskError(error, message) {
-        // Never in dev mode: that would put the original error and its stack in the response.
-        const masked = maskError(error, message, false);
-        // Errors yoga passes through unmasked are the client's (bad query, bad input): debug only.
-        if (masked === error) {
-          log.debug('graphql request refused', { error: String((error as Error)?.message ?? error) });
-          return masked;
-        }
-        const requestId = newRequestId();
-        log.error('unexpected graphql error', { requestId, error: String((error as Error)?.stack ?? error) });
-        const ext = (masked as unknown as { extensions?: Record<string, unknown> }).extensions;
-        if (ext && Object.isExtensible(ext)) ext.requestId = requestId;
-        return masked;
-      },
-    },
-  });
+  // /graphql: yoga with its parse, cost, depth, argument, deadline and body limits (graphql/server.ts).
+  const graphql = createGraphQLServer({ config, db: db.db, log, keys, inference });
 
   // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
   const site = createSite({ db: db.db, log });
@@ -219,7 +191,7 @@ export function createApp(deps: AppDeps): App {
       if (path === '/graphql' || path.startsWith('/graphql/')) {
         const auth = await authOrRefusal(request, client);
         if ('refusal' in auth) return refusalResponse(auth.refusal);
-        return compressResponse(request, await yoga.fetch(request, { principal: auth.principal }));
+        return compressResponse(request, await graphql.fetch(request, auth.principal));
       }
       const page = await site.fetch(request);
       if (page) return page;

@@ -80,6 +80,11 @@ describe('query limits', () => {
         message: 'the query is 14 fields deep; at most 12 are allowed: ask for less nesting',
         code: 'QUERY_TOO_DEEP',
       },
+      // The model ↔ endpoints cycle also multiplies at every turn (by the most endpoints one model has).
+      {
+        message: expect.stringMatching(/^the query may return \d+ objects; at most 5000 are allowed/),
+        code: 'QUERY_TOO_COMPLEX',
+      },
     ]);
     expect(check('{ models { endpoints { model { id } } } }')).toEqual([]);
   });
@@ -116,6 +121,62 @@ describe('query limits', () => {
     });
     expect(res.errors?.map((e) => e.message)).toEqual([
       'requests(first: 500): first must be between 1 and 200 (default 50); page with `after` instead',
+    ]);
+  });
+});
+
+describe('cost by list bounds', () => {
+  const counts = {
+    providers: 10,
+    regions: 40,
+    models: 20,
+    endpoints: 100,
+    regionsPerProvider: 8,
+    endpointsPerProvider: 30,
+    endpointsPerModel: 6,
+  };
+  const cost = (query: string, anonymous = false, variables = {}) =>
+    validate(schema, parse(query), [
+      queryLimitsRule({ ...DEFAULT_QUERY_LIMITS, maxCost: 0, maxCostAnonymous: 0 }, variables, {
+        anonymous,
+        counts,
+      }),
+    ]).find((e) => e.extensions.code === 'QUERY_TOO_COMPLEX')?.extensions.cost;
+
+  it('counts a catalog list by the catalog: per parent, and never more than the table below distinct parents', () => {
+    // 10 providers, their endpoints at most 100 in all (not 10 × 30), one provider each.
+    expect(cost('{ providers { endpoints { provider { id } } } }')).toBe(10 + 100 + 100);
+    // Below repeated parents the per-parent bound multiplies: 100 providers × 30 endpoints.
+    expect(cost('{ providers { endpoints { provider { endpoints { id } } } } }')).toBe(10 + 100 + 100 + 3000);
+    expect(cost('{ models { endpoints { region { gridIntensity { year } } } } }')).toBe(20 + 100 * 3);
+  });
+
+  it('lowers a catalog list to its limit argument, literal or variable', () => {
+    expect(cost('{ models(limit: 5) { endpoints { id } } }')).toBe(5 + 30);
+    expect(cost('query($n: Int) { endpoints(limit: $n) { model { id } } }', false, { n: 7 })).toBe(14);
+  });
+
+  it('gives anonymous callers the smaller budget and says both in the error', () => {
+    const q = '{ providers { endpoints { provider { endpoints { id } } } } }'; // 3210 with these counts
+    const refuse = (anonymous: boolean) =>
+      validate(schema, parse(q), [queryLimitsRule(DEFAULT_QUERY_LIMITS, {}, { anonymous, counts })]).map(
+        (e) => e.message,
+      );
+    expect(refuse(false)).toEqual([]);
+    expect(refuse(true)).toEqual([
+      'the query may return 3210 objects; at most 2000 are allowed without an API key (5000 with one): ask for smaller pages (first) or fewer nested objects, and page with `after`',
+    ]);
+  });
+
+  it('refuses fragments that spread into fragments exponentially without walking them all', () => {
+    const levels = 30;
+    const frags = Array.from(
+      { length: levels },
+      (_, i) => `fragment F${i} on Query { ...F${i + 1} ... on Query { ...F${i + 1} } }`,
+    ).join(' ');
+    const doc = `{ ...F0 } ${frags} fragment F${levels} on Query { instance { demo } }`;
+    expect(check(doc).map((e) => e.message)).toEqual([
+      'the query expands to more than 50000 selections once its fragments are spread: spread fewer fragments',
     ]);
   });
 });

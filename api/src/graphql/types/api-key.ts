@@ -4,15 +4,10 @@ import { ensureKeySecret } from '../../auth/bootstrap';
 import { audit } from '../../audit';
 import { type ApiKeyRow, apiKeys, organizations } from '../../db/schema';
 import { newId } from '../../ids';
+import { resolveOrGraphQLError } from '../../analytics/graphql-errors';
+import { readableOrg } from '../../analytics/filter';
 import { builder } from '../builder';
-import {
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-  requireQueryScope,
-  requireScope,
-  targetOrg,
-} from './errors';
+import { ForbiddenError, InvalidInputError, NotFoundError, requireScope, targetOrg } from './errors';
 
 export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
   description:
@@ -58,16 +53,16 @@ builder.queryField('apiKeys', (t) =>
     type: [ApiKeyRef],
     description: "The organisation's keys, newest first (admin scope).",
     args: { orgId: t.arg.id(), includeRevoked: t.arg.boolean({ defaultValue: false }) },
-    resolve: (_r, { orgId, includeRevoked }, ctx) => {
-      const p = requireQueryScope(ctx, 'admin');
-      if (!p.scopes.includes('admin')) throw new ForbiddenError('this needs the admin scope');
-      const org = targetOrg(p, orgId);
-      return ctx.db
-        .select()
-        .from(apiKeys)
-        .where(and(eq(apiKeys.orgId, org), includeRevoked ? undefined : isNull(apiKeys.revokedAt)))
-        .orderBy(desc(apiKeys.createdAt));
-    },
+    resolve: (_r, { orgId, includeRevoked }, ctx) =>
+      // Queries have no union results: another organisation is a FORBIDDEN error, not a masked one.
+      resolveOrGraphQLError(() => {
+        const org = readableOrg(ctx.principal, orgId, 'admin');
+        return ctx.db
+          .select()
+          .from(apiKeys)
+          .where(and(eq(apiKeys.orgId, org), includeRevoked ? undefined : isNull(apiKeys.revokedAt)))
+          .orderBy(desc(apiKeys.createdAt));
+      }),
   }),
 );
 

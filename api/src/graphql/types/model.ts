@@ -86,8 +86,10 @@ const ModelFilter = builder.inputType('ModelFilter', {
 
 export function checkPage(limit: number | null | undefined, offset: number | null | undefined) {
   const l = limit ?? MAX_PAGE;
-  if (l < 1 || l > MAX_PAGE) throw createGraphQLError(`limit must be between 1 and ${MAX_PAGE}, got ${l}`);
-  if ((offset ?? 0) < 0) throw createGraphQLError(`offset must be >= 0, got ${offset}`);
+  const bad = (field: string, message: string) =>
+    createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+  if (l < 1 || l > MAX_PAGE) throw bad('limit', `limit must be between 1 and ${MAX_PAGE}, got ${l}`);
+  if ((offset ?? 0) < 0) throw bad('offset', `offset must be >= 0, got ${offset}`);
   return { limit: l, offset: offset ?? 0 };
 }
 

@@ -17,6 +17,8 @@ import {
 } from '../../routing/policy';
 import { planRoute } from '../../routing/plan';
 import type { RoutingTables } from '../../inference/routing-tables';
+import { resolveOrGraphQLError } from '../../analytics/graphql-errors';
+import { readableOrg } from '../../analytics/filter';
 import { builder } from '../builder';
 import type { Context } from '../context';
 import { RouteInput } from './complete';
@@ -139,14 +141,15 @@ builder.queryField('routingPolicies', (t) =>
   t.field({
     type: [RoutingPolicyRef],
     args: { orgId: t.arg.id() },
-    resolve: (_r, { orgId }, ctx) => {
-      const p = requireQueryScope(ctx, 'read');
-      return ctx.db
-        .select()
-        .from(routingPolicies)
-        .where(eq(routingPolicies.orgId, targetOrg(p, orgId)))
-        .orderBy(asc(routingPolicies.createdAt));
-    },
+    resolve: (_r, { orgId }, ctx) =>
+      // Queries have no union results: another organisation is a FORBIDDEN error, not a masked one.
+      resolveOrGraphQLError(() =>
+        ctx.db
+          .select()
+          .from(routingPolicies)
+          .where(eq(routingPolicies.orgId, readableOrg(ctx.principal, orgId, 'read')))
+          .orderBy(asc(routingPolicies.createdAt)),
+      ),
   }),
 );
 

@@ -5,10 +5,16 @@ import { builder } from '../builder';
 builder.scalarType('DateTime', {
   description: 'An ISO 8601 date-time, e.g. 2026-11-21T00:00:00Z. Serialised in UTC.',
   serialize: (v) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()),
+  // Years 1 to 9999 only: JavaScript dates reach year 275760, PostgreSQL refuses them as out of range.
+  // The refusal quotes at most 40 characters of what was sent.
   parseValue: (v) => {
     const d = typeof v === 'string' ? new Date(v) : null;
-    if (!d || Number.isNaN(d.getTime()))
-      throw createGraphQLError(`DateTime must be an ISO 8601 string, got ${JSON.stringify(v)}`);
+    const year = d?.getUTCFullYear() ?? Number.NaN;
+    if (!d || Number.isNaN(d.getTime()) || year < 1 || year > 9999)
+      throw createGraphQLError(
+        `DateTime must be an ISO 8601 string between years 1 and 9999, got ${JSON.stringify(v)?.slice(0, 40)}`,
+        { extensions: { code: 'BAD_USER_INPUT' } },
+      );
     return d;
   },
 });
