@@ -7,6 +7,7 @@
 import { microToUsd } from '@lowrouter/shared';
 import type { Principal } from '../auth/key-store';
 import { maxChargeMicro, chargeFor } from '../billing/price';
+import { boundCharge } from '../billing/bound-charge';
 import { reserveCredit, topUpReservation } from '../billing/ledger';
 import type { RequestInsert } from '../billing/record';
 import type { Config } from '../config';
@@ -25,6 +26,7 @@ import {
   requestedMaxTokens,
 } from '../providers/canonical';
 import type { ProviderError } from '../providers/provider-error';
+import { trustUsage } from '../providers/trust-usage';
 import { classifyRequest } from '../routing/classify';
 import { executeAttempts } from '../routing/execute';
 import type { HealthTracker } from '../routing/health';
@@ -451,8 +453,21 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
     upstreamLatencyMs: number | undefined;
     message: Completion['message'];
   }): Promise<Completion> => {
-    const usage = args.usage;
-    const charge = chargeFor(usage, info.endpoint, deps.config.feePercent);
+    // Never trust upstream numbers: impossible counts are replaced by our own; never charge past the hold.
+    const { usage, problems } = trustUsage(
+      args.usage,
+      { maxInputTokens: p.inputBound, maxOutputTokens: p.maxOut(info) },
+      {
+        inputTokens: Math.ceil(p.inputBound / 4),
+        outputTokens: estimateOutputTokens(
+          (args.message.content ?? '') + (args.message.reasoning ?? ''),
+          args.message.toolCalls.map((t) => t.function.arguments).join(''),
+        ),
+      },
+    );
+    const charge = boundCharge(chargeFor(usage, info.endpoint, deps.config.feePercent), reservedMicro);
+    for (const message of problems) warnings.push({ code: 'usage_untrusted', param: 'usage', message });
+    if (charge.note) warnings.push({ code: 'charge_capped', param: 'usage', message: charge.note });
     const eco = estimateRequest({
       model: info.model,
       provider: info.provider,
@@ -500,7 +515,11 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       totalParamsMaxB: eco.inputs.totalParamsB.max,
       ecoConfidence: eco.block.confidence,
       methodologyVersion: eco.block.methodology,
-      route,
+      // Why the usage or the charge is not the upstream's, for whoever reads the row later.
+      route:
+        problems.length || charge.note
+          ? { ...route, billing: { refused: problems, note: charge.note } }
+          : route,
       fallbackUsed: exec.fallbackUsed,
     };
     mark('recorded');

@@ -224,8 +224,17 @@ export interface CanonicalUsage {
 }
 
 export interface Warning {
-  /** `unsupported_parameter`: dropped for this protocol; `ignored_parameter`: unknown to LowRouter. */
-  code: 'unsupported_parameter' | 'ignored_parameter' | 'usage_estimated';
+  /**
+   * `unsupported_parameter`: dropped for this protocol; `ignored_parameter`: unknown to LowRouter;
+   * `usage_estimated`: the upstream reported no usage; `usage_untrusted`: it reported an impossible number
+   * (providers/trust-usage.ts), so LowRouter counted; `charge_capped`: the charge was held to the reservation.
+   */
+  code:
+    | 'unsupported_parameter'
+    | 'ignored_parameter'
+    | 'usage_estimated'
+    | 'usage_untrusted'
+    | 'charge_capped';
   param?: string;
   message: string;
 }
