@@ -26,6 +26,7 @@ import {
   requestedMaxTokens,
 } from '../providers/canonical';
 import type { ProviderError } from '../providers/provider-error';
+import { clip } from '../providers/request-shape';
 import { trustUsage } from '../providers/trust-usage';
 import { classifyRequest } from '../routing/classify';
 import { executeAttempts } from '../routing/execute';
@@ -148,7 +149,7 @@ async function prepare(
         kind: 'invalid_request',
         field: 'model',
         status: 404,
-        message: `unknown model '${request.model}': see GET /v1/models, or use ${AUTO_MODEL}`,
+        message: `unknown model '${clip(request.model)}': see GET /v1/models, or use ${AUTO_MODEL}`,
       },
     };
   }
@@ -164,7 +165,7 @@ async function prepare(
             kind: 'invalid_request',
             field: 'models',
             status: 400,
-            message: `unknown model '${String(m)}' in models`,
+            message: `unknown model '${clip(String(m))}' in models`,
           },
         };
       fallbacks.push(id);

@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import type { ProviderError } from './provider-error';
+import { checkRequestShape, clip } from './request-shape';
 
 // ---------------------------------------------------------------------------------------------
 // Request (OpenAI Chat Completions superset)
@@ -147,7 +148,7 @@ export const CanonicalRequestSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['tool_choice'],
-        message: `tool_choice names '${choice.function.name}', which is not in tools`,
+        message: `tool_choice names '${clip(choice.function.name)}', which is not in tools`,
       });
     }
   });
@@ -164,6 +165,9 @@ export type ParseRequestResult =
 
 /** Validates an inbound body. Unknown top-level fields are dropped with an `ignored_parameter` warning, never an error. */
 export function parseCanonicalRequest(body: unknown): ParseRequestResult {
+  // Depth, identifier length and NUL first (request-shape.ts): nothing below may see a hostile shape.
+  const shape = checkRequestShape(body);
+  if (!shape.ok) return { ok: false, issues: [{ path: shape.path, message: shape.message }] };
   const parsed = CanonicalRequestSchema.safeParse(body);
   if (!parsed.success) {
     return {
@@ -179,8 +183,8 @@ export function parseCanonicalRequest(body: unknown): ParseRequestResult {
     if (IGNORED_QUIETLY.has(key)) continue;
     warnings.push({
       code: 'ignored_parameter',
-      param: key,
-      message: `'${key}' is not supported and was ignored`,
+      param: clip(key),
+      message: `'${clip(key)}' is not supported and was ignored`,
     });
   }
   return { ok: true, request, warnings };
