@@ -80,7 +80,7 @@ describe.each(testDrivers())('hostile upstream usage numbers on %s', (driver) =>
     // Anthropic and Gemini answer from their recorded fixtures (synthetic mode speaks OpenAI wire only).
     g.fakes.anthropic.setScenario({});
     g.fakes.gemini.setScenario({});
-  });
+  }, 180_000);
   afterAll(() => g.close());
 
   const send = async (protocol: FakeProtocol, stream: boolean, usage: Record<string, unknown>) => {
@@ -198,9 +198,9 @@ describe.each(testDrivers())('hostile upstream usage numbers on %s', (driver) =>
           sent.push(one);
         },
       ),
-      { seed: 20_261_201, numRuns: 160 },
+      { seed: 20_261_201, numRuns: 160, endOnFailure: true },
     );
     await check(sent);
     await balanced();
-  });
+  }, 180_000);
 });
