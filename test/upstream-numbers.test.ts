@@ -154,6 +154,12 @@ describe.each(testDrivers())('hostile upstream usage numbers on %s', (driver) =>
     answered(out);
     const [row] = await check([{ body, out }]);
     expect(row!.tokens_estimated).toBe(true);
+    // The row says why its counts are not the upstream's.
+    const [stored] = await g.gateway.db.exec('select route from requests where id = $1', [out.requestId]);
+    const route = (typeof stored!.route === 'string' ? JSON.parse(stored!.route) : stored!.route) as {
+      billing?: { refused: string[] };
+    };
+    expect(route.billing?.refused.join(' ')).toContain('-10000000');
     const after = await moneyState(g, ORG);
     expect(after.balanceMicro).toBeLessThanOrEqual(before.balanceMicro);
     await balanced();

@@ -13,7 +13,8 @@
  * - `cachedInputTokens` (read from cache) and `cacheWriteTokens` (written to cache) are PARTS of `inputTokens`.
  * - `outputTokens` is everything generated, reasoning included; `reasoningTokens` is the part spent thinking
  *   (Gemini reports thoughts separately, so its adapter adds them to `outputTokens`).
- * - `estimated: true` when the upstream reported nothing and LowRouter counted ~4 characters per token.
+ * - `estimated: true` when the upstream reported nothing, or reported an impossible number (trust-usage.ts),
+ *   and LowRouter counted ~4 characters per token.
  */
 import { z } from 'zod';
 import type { ProviderError } from './provider-error';
@@ -223,7 +224,7 @@ export interface CanonicalUsage {
   cachedInputTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
-  /** True when the upstream reported no usage and LowRouter estimated it (≈ 4 characters per token). */
+  /** True when LowRouter counted the tokens (≈ 4 characters per token): no usage, or an impossible one. */
   estimated?: boolean;
 }
 
