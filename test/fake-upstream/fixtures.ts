@@ -183,3 +183,50 @@ export function errorBody(protocol: FakeProtocol, status: number): Buffer {
     }),
   );
 }
+
+/** Sets (or, for the value "$missing", deletes) `path` in a usage object, creating nested objects as needed. */
+function patchOne(usage: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let at = usage;
+  for (const k of keys.slice(0, -1)) {
+    const next = at[k];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) at[k] = {};
+    at = at[k] as Record<string, unknown>;
+  }
+  const last = keys.at(-1)!;
+  if (value === '$missing') delete at[last];
+  else at[last] = value;
+}
+
+function patchUsageIn(value: unknown, patch: Record<string, unknown>): void {
+  if (Array.isArray(value)) {
+    for (const v of value) patchUsageIn(v, patch);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    if (USAGE_KEYS.includes(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [path, x] of Object.entries(patch)) patchOne(v as Record<string, unknown>, path, x);
+    } else patchUsageIn(v, patch);
+  }
+}
+
+/** Overwrites usage fields everywhere (scenario `usage`): JSON bodies and every SSE data payload. */
+export function withUsagePatch(body: Buffer, sse: boolean, patch: Record<string, unknown>): Buffer {
+  const apply = (text: string) => {
+    const json = JSON.parse(text) as unknown;
+    patchUsageIn(json, patch);
+    return JSON.stringify(json);
+  };
+  if (!sse) return Buffer.from(apply(body.toString('utf8')));
+  const eol = body.includes('\r\n') ? '\r\n' : '\n';
+  const lines = body
+    .toString('utf8')
+    .split(eol)
+    .map((line) => {
+      if (!line.startsWith('data:')) return line;
+      const data = line.slice(5).trim();
+      return data.startsWith('{') ? `data: ${apply(data)}` : line;
+    });
+  return Buffer.from(lines.join(eol));
+}

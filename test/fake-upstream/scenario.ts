@@ -49,6 +49,12 @@ export interface FakeScenario {
    * a request arriving on a connection that already served one is answered with a reset.
    */
   staleSockets?: boolean;
+  /**
+   * Overwrite fields of every usage object in the body (`usage`, `usageMetadata`, in JSON bodies and in
+   * each SSE data payload), as a hostile upstream would: `{ "prompt_tokens": -10000000 }`. A dotted key
+   * reaches into a nested object (`prompt_tokens_details.cached_tokens`); the value `"$missing"` deletes.
+   */
+  usage?: Record<string, unknown>;
 }
 
 /** Scenario names usable in `x-fake-scenario` and `POST /__fake/next`. */

@@ -21,6 +21,7 @@ import {
   malformed,
   resolveFixture,
   withoutUsage,
+  withUsagePatch,
 } from './fixtures';
 import { type FakeProtocol, type FakeScenario, parseScenario } from './scenario';
 import { syntheticCompletion, syntheticStream } from './synthetic';
@@ -194,6 +195,7 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions): Prom
       payload = f.body;
     }
     if (scenario.missingUsage && status < 400) payload = withoutUsage(payload, isSse());
+    if (scenario.usage && status < 400) payload = withUsagePatch(payload, isSse(), scenario.usage);
     if (scenario.malformed) payload = malformed(payload, isSse() ? 'sse' : 'json');
 
     res.writeHead(status, headers);

@@ -60,7 +60,7 @@ export function chargeFor(u: UsageTokens, p: EndpointPrices, feePercent: number)
 }
 
 /**
- * The most a request can cost on an endpoint: every estimated input token at the input price, the
+ * The most a request can cost on an endpoint: every estimated input token at the dearest input price, the
  * whole output allowance at the output price, plus the fee, rounded up. This is what is reserved.
  */
 export function maxChargeMicro(
@@ -69,7 +69,14 @@ export function maxChargeMicro(
   p: EndpointPrices,
   feePercent: number,
 ): number {
-  const scaled = estimatedInputTokens * p.inputMicroPerMTok + maxOutputTokens * p.outputMicroPerMTok;
+  // Every input token at the dearest input-side price: a prompt may be written to the cache (Anthropic
+  // charges 1.25x input for that), and the actual charge must never exceed this.
+  const inputPrice = Math.max(
+    p.inputMicroPerMTok,
+    p.cachedInputMicroPerMTok ?? 0,
+    p.cacheWriteMicroPerMTok ?? 0,
+  );
+  const scaled = estimatedInputTokens * inputPrice + maxOutputTokens * p.outputMicroPerMTok;
   const upstream = Math.ceil(scaled / PER_MTOK);
   const bp = Math.round(feePercent * 100);
   return upstream + Math.ceil((upstream * bp) / 10_000);

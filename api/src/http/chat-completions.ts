@@ -8,6 +8,7 @@ import type { Principal } from '../auth/key-store';
 import type { Completion, InferenceDeps, StreamItem } from '../inference/complete';
 import { runCompletion } from '../inference/complete';
 import { parseCanonicalRequest } from '../providers/canonical';
+import { checkRequestShape } from '../providers/request-shape';
 import { type RouteOverride, parseRouteOverride } from '../routing/policy';
 import { failureResponse, openAIError } from './openai-error';
 import { readJsonBody } from './read-body';
@@ -95,6 +96,16 @@ export async function handleChatCompletions(
   if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
     return openAIError(400, 'invalid_request_error', 'request body must be a JSON object', 'invalid_request');
   }
+  // The whole body, `route` and `models` included: depth, identifier length and NUL (request-shape.ts).
+  const shape = checkRequestShape(body.value);
+  if (!shape.ok)
+    return openAIError(
+      400,
+      'invalid_request_error',
+      `${shape.path}: ${shape.message}`,
+      'invalid_request',
+      shape.path,
+    );
   const { route: rawRoute, ...rest } = body.value as Record<string, unknown>;
   let route: RouteOverride | undefined;
   if (rawRoute !== undefined) {

@@ -2,7 +2,8 @@
  * Upper bounds used for credit reservations. A byte-level BPE token covers at least one byte of
  * text, so the UTF-8 length of everything sent is a true upper bound on text tokens; images and
  * per-message framing get generous fixed allowances. Reserving on this bound means the actual
- * charge can never exceed the reservation.
+ * charge can never exceed the reservation, and an upstream that reports more input than this is lying
+ * (providers/trust-usage.ts refuses it).
  */
 import type { CanonicalRequest } from '../providers/canonical';
 
@@ -13,6 +14,12 @@ const bytes = (s: string) => encoder.encode(s).length;
 export const IMAGE_TOKEN_ALLOWANCE = 6_000;
 const PER_MESSAGE = 16;
 const PER_REQUEST = 64;
+/**
+ * Tokens a provider adds on its own when tools are offered: Anthropic's tool-use system prompt is
+ * 313–346 tokens, OpenAI's and Gemini's framing is smaller. Without it the bound is not a bound for a
+ * short prompt with a short tool, and trust-usage.ts would refuse an honest count.
+ */
+export const TOOLS_ALLOWANCE = 1_024;
 
 export function inputTokenUpperBound(req: CanonicalRequest): number {
   let n = PER_REQUEST;
@@ -27,7 +34,8 @@ export function inputTokenUpperBound(req: CanonicalRequest): number {
     }
     if (m.role === 'assistant' && m.tool_calls) n += bytes(JSON.stringify(m.tool_calls));
   }
-  if (req.tools) n += bytes(JSON.stringify(req.tools));
+  // JSON.stringify recurses: safe because parseCanonicalRequest refuses nesting deeper than MAX_JSON_DEPTH.
+  if (req.tools?.length) n += TOOLS_ALLOWANCE + bytes(JSON.stringify(req.tools));
   if (req.response_format) n += bytes(JSON.stringify(req.response_format));
   return n;
 }

@@ -7,6 +7,7 @@
 import { microToUsd } from '@lowrouter/shared';
 import type { Principal } from '../auth/key-store';
 import { chargeFor } from '../billing/price';
+import { boundCharge } from '../billing/bound-charge';
 import { reserveCredit, topUpReservation } from '../billing/ledger';
 import type { RequestInsert } from '../billing/record';
 import type { Config } from '../config';
@@ -24,6 +25,7 @@ import type {
   Warning,
 } from '../providers/canonical';
 import type { ProviderError } from '../providers/provider-error';
+import { trustUsage } from '../providers/trust-usage';
 import { executeAttempts } from '../routing/execute';
 import type { HealthTracker } from '../routing/health';
 import type { RouteOverride } from '../routing/policy';
@@ -33,7 +35,7 @@ import { prepare } from './prepare';
 import type { RateLimiter } from './rate-limit';
 import { type RouteBlock, routeBlock } from './route-block';
 import type { TablesCache } from './routing-tables';
-import { type StreamItem, type StreamSettleArgs, streamItems } from './stream';
+import { type StreamItem, type StreamSettleArgs, estimateOutputTokens, streamItems } from './stream';
 
 export interface InferenceDeps {
   db: Db;
@@ -304,8 +306,21 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   warnings.push(...exec.result.warnings);
 
   const settle = async (args: StreamSettleArgs): Promise<Completion> => {
-    const usage = args.usage;
-    const charge = chargeFor(usage, info.endpoint, deps.config.feePercent);
+    // Never trust upstream numbers: impossible counts are replaced by our own; never charge past the hold.
+    const { usage, problems } = trustUsage(
+      args.usage,
+      { maxInputTokens: p.inputBound, maxOutputTokens: p.maxOut(info) },
+      {
+        inputTokens: Math.ceil(p.inputBound / 4),
+        outputTokens: estimateOutputTokens(
+          (args.message.content ?? '') + (args.message.reasoning ?? ''),
+          args.message.toolCalls.map((t) => t.function.arguments).join(''),
+        ),
+      },
+    );
+    const charge = boundCharge(chargeFor(usage, info.endpoint, deps.config.feePercent), reservedMicro);
+    for (const message of problems) warnings.push({ code: 'usage_untrusted', param: 'usage', message });
+    if (charge.note) warnings.push({ code: 'charge_capped', param: 'usage', message: charge.note });
     const eco = estimateRequest({
       model: info.model,
       provider: info.provider,
@@ -353,7 +368,11 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       totalParamsMaxB: eco.inputs.totalParamsB.max,
       ecoConfidence: eco.block.confidence,
       methodologyVersion: eco.block.methodology,
-      route,
+      // Why the usage or the charge is not the upstream's, for whoever reads the row later.
+      route:
+        problems.length || charge.note
+          ? { ...route, billing: { refused: problems, note: charge.note } }
+          : route,
       fallbackUsed: exec.fallbackUsed,
     };
     mark('recorded');

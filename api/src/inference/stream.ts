@@ -63,7 +63,7 @@ export interface StreamOptions {
   onSettleError: (err: unknown) => void;
 }
 
-function estimateOutputTokens(text: string, toolArgs: string): number {
+export function estimateOutputTokens(text: string, toolArgs: string): number {
   return Math.ceil((text.length + toolArgs.length) / 4);
 }
 

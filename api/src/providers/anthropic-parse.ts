@@ -18,7 +18,9 @@ import { classifyHttpError, type ErrorInput, kindFromErrorType, streamError } fr
 import { mapAnthropicStopReason } from './map-finish-reason';
 import type { SseEvent } from './sse';
 import {
+  addCounts,
   arr,
+  count,
   type Json,
   num,
   obj,
@@ -33,11 +35,11 @@ import type { RequestContext } from './target';
 export function normaliseAnthropicUsage(value: unknown): CanonicalUsage | undefined {
   const u = obj(value);
   if (!u) return undefined;
-  const cacheRead = num(u['cache_read_input_tokens']);
-  const cacheWrite = num(u['cache_creation_input_tokens']);
+  const cacheRead = count(u['cache_read_input_tokens']);
+  const cacheWrite = count(u['cache_creation_input_tokens']);
   return {
-    inputTokens: num(u['input_tokens']) + cacheRead + cacheWrite,
-    outputTokens: num(u['output_tokens']),
+    inputTokens: addCounts(count(u['input_tokens']), cacheRead, cacheWrite),
+    outputTokens: count(u['output_tokens']),
     cachedInputTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
     reasoningTokens: 0,
@@ -109,11 +111,11 @@ export function createAnthropicStreamParser(ctx: RequestContext): StreamParser {
     const u = obj(value);
     if (!u) return;
     usage.seen = true;
-    if (u['input_tokens'] !== undefined) usage.input = num(u['input_tokens']);
-    if (u['cache_read_input_tokens'] !== undefined) usage.cacheRead = num(u['cache_read_input_tokens']);
+    if (u['input_tokens'] !== undefined) usage.input = count(u['input_tokens']);
+    if (u['cache_read_input_tokens'] !== undefined) usage.cacheRead = count(u['cache_read_input_tokens']);
     if (u['cache_creation_input_tokens'] !== undefined)
-      usage.cacheWrite = num(u['cache_creation_input_tokens']);
-    if (u['output_tokens'] !== undefined) usage.output = num(u['output_tokens']);
+      usage.cacheWrite = count(u['cache_creation_input_tokens']);
+    if (u['output_tokens'] !== undefined) usage.output = count(u['output_tokens']);
     state.usage = normaliseAnthropicUsage({
       input_tokens: usage.input,
       cache_read_input_tokens: usage.cacheRead,

@@ -13,10 +13,12 @@
  * - `cachedInputTokens` (read from cache) and `cacheWriteTokens` (written to cache) are PARTS of `inputTokens`.
  * - `outputTokens` is everything generated, reasoning included; `reasoningTokens` is the part spent thinking
  *   (Gemini reports thoughts separately, so its adapter adds them to `outputTokens`).
- * - `estimated: true` when the upstream reported nothing and LowRouter counted ~4 characters per token.
+ * - `estimated: true` when the upstream reported nothing, or reported an impossible number (trust-usage.ts),
+ *   and LowRouter counted ~4 characters per token.
  */
 import { z } from 'zod';
 import type { ProviderError } from './provider-error';
+import { checkRequestShape, clip } from './request-shape';
 
 // ---------------------------------------------------------------------------------------------
 // Request (OpenAI Chat Completions superset)
@@ -147,7 +149,7 @@ export const CanonicalRequestSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['tool_choice'],
-        message: `tool_choice names '${choice.function.name}', which is not in tools`,
+        message: `tool_choice names '${clip(choice.function.name)}', which is not in tools`,
       });
     }
   });
@@ -164,6 +166,9 @@ export type ParseRequestResult =
 
 /** Validates an inbound body. Unknown top-level fields are dropped with an `ignored_parameter` warning, never an error. */
 export function parseCanonicalRequest(body: unknown): ParseRequestResult {
+  // Depth, identifier length and NUL first (request-shape.ts): nothing below may see a hostile shape.
+  const shape = checkRequestShape(body);
+  if (!shape.ok) return { ok: false, issues: [{ path: shape.path, message: shape.message }] };
   const parsed = CanonicalRequestSchema.safeParse(body);
   if (!parsed.success) {
     return {
@@ -179,8 +184,8 @@ export function parseCanonicalRequest(body: unknown): ParseRequestResult {
     if (IGNORED_QUIETLY.has(key)) continue;
     warnings.push({
       code: 'ignored_parameter',
-      param: key,
-      message: `'${key}' is not supported and was ignored`,
+      param: clip(key),
+      message: `'${clip(key)}' is not supported and was ignored`,
     });
   }
   return { ok: true, request, warnings };
@@ -219,13 +224,22 @@ export interface CanonicalUsage {
   cachedInputTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
-  /** True when the upstream reported no usage and LowRouter estimated it (≈ 4 characters per token). */
+  /** True when LowRouter counted the tokens (≈ 4 characters per token): no usage, or an impossible one. */
   estimated?: boolean;
 }
 
 export interface Warning {
-  /** `unsupported_parameter`: dropped for this protocol; `ignored_parameter`: unknown to LowRouter. */
-  code: 'unsupported_parameter' | 'ignored_parameter' | 'usage_estimated';
+  /**
+   * `unsupported_parameter`: dropped for this protocol; `ignored_parameter`: unknown to LowRouter;
+   * `usage_estimated`: the upstream reported no usage; `usage_untrusted`: it reported an impossible number
+   * (providers/trust-usage.ts), so LowRouter counted; `charge_capped`: the charge was held to the reservation.
+   */
+  code:
+    | 'unsupported_parameter'
+    | 'ignored_parameter'
+    | 'usage_estimated'
+    | 'usage_untrusted'
+    | 'charge_capped';
   param?: string;
   message: string;
 }

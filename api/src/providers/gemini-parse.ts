@@ -19,7 +19,9 @@ import { mapGeminiFinishReason } from './map-finish-reason';
 import { durationToMs } from './provider-error';
 import type { SseEvent } from './sse';
 import {
+  addCounts,
   arr,
+  count,
   type Json,
   num,
   obj,
@@ -34,11 +36,11 @@ import type { RequestContext } from './target';
 export function normaliseGeminiUsage(value: unknown): CanonicalUsage | undefined {
   const u = obj(value);
   if (!u) return undefined;
-  const thoughts = num(u['thoughtsTokenCount']);
+  const thoughts = count(u['thoughtsTokenCount']);
   return {
-    inputTokens: num(u['promptTokenCount']) + num(u['toolUsePromptTokenCount']),
-    outputTokens: num(u['candidatesTokenCount']) + thoughts,
-    cachedInputTokens: num(u['cachedContentTokenCount']),
+    inputTokens: addCounts(count(u['promptTokenCount']), count(u['toolUsePromptTokenCount'])),
+    outputTokens: addCounts(count(u['candidatesTokenCount']), thoughts),
+    cachedInputTokens: count(u['cachedContentTokenCount']),
     cacheWriteTokens: 0,
     reasoningTokens: thoughts,
   };

@@ -18,6 +18,7 @@ import type { ProviderError } from './provider-error';
 import type { SseEvent } from './sse';
 import {
   arr,
+  count,
   type Json,
   num,
   obj,
@@ -41,11 +42,12 @@ export function normaliseOpenAIUsage(value: unknown): CanonicalUsage | undefined
   const promptDetails = obj(u['prompt_tokens_details']);
   const completionDetails = obj(u['completion_tokens_details']);
   return {
-    inputTokens: num(u['prompt_tokens']),
-    outputTokens: num(u['completion_tokens']),
-    cachedInputTokens: num(promptDetails?.['cached_tokens'] ?? u['cached_tokens']),
+    // Both totals are part of the protocol: one missing beside the other is a malformed usage (NaN).
+    inputTokens: u['prompt_tokens'] === undefined ? Number.NaN : count(u['prompt_tokens']),
+    outputTokens: u['completion_tokens'] === undefined ? Number.NaN : count(u['completion_tokens']),
+    cachedInputTokens: count(promptDetails?.['cached_tokens'] ?? u['cached_tokens']),
     cacheWriteTokens: 0,
-    reasoningTokens: num(completionDetails?.['reasoning_tokens']),
+    reasoningTokens: count(completionDetails?.['reasoning_tokens']),
   };
 }
 

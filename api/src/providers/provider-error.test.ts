@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_RETRY_AFTER_MS,
   durationToMs,
   kindFromStatus,
   looksLikeContextLength,
@@ -39,6 +40,18 @@ describe('retry delays', () => {
       retryHintFromMessage('Please try again in 330ms.'),
       retryHintFromMessage('try again in 4.77s'),
     ]).toEqual([330, 4_770]);
+  });
+
+  it('never passes on an absurd upstream wait: at most an hour, never negative', () => {
+    expect(retryAfterMsFromHeaders({ 'retry-after-ms': '1.5e308' }, NOW)).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterMsFromHeaders({ 'retry-after-ms': '-5' }, NOW)).toBe(0);
+    expect(retryAfterMsFromHeaders({ 'retry-after': '99999999999999' }, NOW)).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterMsFromHeaders({ 'retry-after': 'Fri, 31 Dec 9999 23:59:59 GMT' }, NOW)).toBe(
+      MAX_RETRY_AFTER_MS,
+    );
+    expect(durationToMs('100000000000s')).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryHintFromMessage('try again in 1e9s')).toBeUndefined();
+    expect(retryHintFromMessage('try again in 99999999999s')).toBe(MAX_RETRY_AFTER_MS);
   });
 });
 

@@ -116,9 +116,14 @@ export function headerValue(headers: HeaderSource | undefined, name: string): st
   return undefined;
 }
 
+/** The longest wait an upstream may ask for (1 h, ms): its number reaches clients' retry-after headers. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+/** An upstream's wait, never trusted: a whole number of ms in [0, MAX_RETRY_AFTER_MS]. */
+const wait = (ms: number) => Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
+
 /**
  * Upstream's requested wait in ms: `retry-after-ms`, then `retry-after` (delta-seconds or an HTTP date,
- * relative to `nowMs`). Undefined when absent or unparseable; negative waits become 0.
+ * relative to `nowMs`). Undefined when absent or unparseable; clamped to [0, MAX_RETRY_AFTER_MS].
  */
 export function retryAfterMsFromHeaders(
   headers: HeaderSource | undefined,
@@ -126,21 +131,21 @@ export function retryAfterMsFromHeaders(
 ): number | undefined {
   const ms = headerValue(headers, 'retry-after-ms');
   if (ms !== undefined && ms.trim() !== '' && Number.isFinite(Number(ms))) {
-    return Math.max(0, Math.round(Number(ms)));
+    return wait(Number(ms));
   }
   const ra = headerValue(headers, 'retry-after')?.trim();
   if (!ra) return undefined;
-  if (/^\d+(\.\d+)?$/.test(ra)) return Math.round(Number(ra) * 1000);
+  if (/^\d+(\.\d+)?$/.test(ra)) return wait(Number(ra) * 1000);
   const date = Date.parse(ra);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
+  return wait(date - nowMs);
 }
 
 /** Parses a protobuf Duration string as Google sends it (`"34.4s"`, `"1s"`, `"0.5s"`) into ms. */
 export function durationToMs(duration: unknown): number | undefined {
   if (typeof duration !== 'string') return undefined;
   const m = /^(\d+(?:\.\d+)?)s$/.exec(duration.trim());
-  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+  return m ? wait(Number(m[1]) * 1000) : undefined;
 }
 
 /** "Please try again in 330ms" / "in 4.77s" (OpenAI, Groq 429 messages) → ms. A last-resort hint. */
@@ -148,7 +153,7 @@ export function retryHintFromMessage(message: string): number | undefined {
   const m = /try again in (\d+(?:\.\d+)?)(ms|s)\b/i.exec(message);
   if (!m) return undefined;
   const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : n * 1000);
+  return wait(m[2] === 'ms' ? n : n * 1000);
 }
 
 /** `x-should-retry: true|false` overrides the status-derived decision (Stainless SDK convention). */

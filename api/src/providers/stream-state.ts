@@ -155,3 +155,28 @@ export function str(v: unknown): string | undefined {
 export function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
+
+/**
+ * A token count exactly as the upstream sent it, for trust-usage.ts to judge: absent (undefined/null) is 0,
+ * a number is kept as it is (even negative, fractional or huge), anything else ("12", true, {}) is NaN.
+ * Never coerce here: a count silently turned into 0 cannot be refused later.
+ */
+export function count(v: unknown): number {
+  if (v === undefined || v === null) return 0;
+  return typeof v === 'number' ? v : Number.NaN;
+}
+
+/** True for a count an upstream may report: a non-negative safe integer. */
+export function isTokenCount(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
+}
+
+/**
+ * The sum of counts the protocol reports in parts (Anthropic's cache reads, Gemini's thoughts). When a part
+ * is not a valid count, that part is returned instead of the sum, so a negative part cannot hide inside a
+ * plausible total and trust-usage.ts names the refused number as the upstream sent it.
+ */
+export function addCounts(...parts: number[]): number {
+  const bad = parts.find((n) => !isTokenCount(n));
+  return bad !== undefined ? bad : parts.reduce((a, b) => a + b, 0);
+}

@@ -7,6 +7,7 @@
  */
 import type { EndpointInfo, RoutingTables } from '../inference/routing-tables';
 import { resolveModelId } from '../inference/routing-tables';
+import { clip } from '../providers/request-shape';
 import { type Classification, type ClassifiableRequest, classifyRequest } from './classify';
 import {
   type MergedPolicy,
@@ -73,14 +74,18 @@ export function planRoute(input: PlanInput): PlanResult {
   const { tables, request } = input;
   const modelId = resolveModelId(tables, request.model);
   if (!modelId) {
-    return refuse('model', `unknown model '${request.model}': see GET /v1/models, or use ${AUTO_MODEL}`, 404);
+    return refuse(
+      'model',
+      `unknown model '${clip(request.model)}': see GET /v1/models, or use ${AUTO_MODEL}`,
+      404,
+    );
   }
   const fallbacks: string[] = [];
   if (request.models !== undefined) {
     if (!Array.isArray(request.models)) return refuse('models', 'models must be a list of model ids');
     for (const m of request.models) {
       const id = typeof m === 'string' ? resolveModelId(tables, m) : null;
-      if (!id || id === AUTO_MODEL) return refuse('models', `unknown model '${String(m)}' in models`);
+      if (!id || id === AUTO_MODEL) return refuse('models', `unknown model '${clip(String(m))}' in models`);
       fallbacks.push(id);
     }
   }
