@@ -85,7 +85,7 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
         clearInterval(partitionTimer);
-        inference.close();
+        await inference.close();
         await keys.close();
         await closeUpstreamDispatchers();
         await db.close();
