@@ -78,6 +78,8 @@ interface Lease {
   mode: 'lease' | 'exact';
   lastGrant: number;
   extending?: Promise<void>;
+  /** The give-back that ended leasing (near zero), for refused requests to wait on before a retry. */
+  returning?: Promise<void>;
   /** Admitted maxima per tenth of the horizon: [slot, µUSD]. */
   demand: [number, number][];
 }
@@ -209,12 +211,17 @@ export function createCreditAdmission(opts: {
         await extend(l, need);
       }
       let r = await reserveCredit(db, { orgId, requestId, amountMicro: need, nodeId });
-      if (!r.ok && l.mode === 'lease') {
-        // Refused while this node still leases: the organisation is out of free credit, so never
+      if (!r.ok && l.lastGrant > 0) {
+        // Refused while this node leases (or did): the organisation is out of free credit, so never
         // refuse while our lease sits on some. Stop leasing, give its unused part back, look again.
-        l.mode = 'exact';
-        await l.extending?.catch(() => {});
-        await giveBack(l);
+        if (l.mode === 'lease') {
+          l.mode = 'exact';
+          l.returning = (async () => {
+            await l.extending?.catch(() => {});
+            await giveBack(l);
+          })();
+        }
+        await l.returning;
         r = await reserveCredit(db, { orgId, requestId, amountMicro: need, nodeId });
       }
       if (r.ok) {
