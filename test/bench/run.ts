@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   startup: () => import('./startup'),
   overhead: () => import('./overhead'),
   analytics: () => import('./analytics'),
+  concurrency: () => import('./concurrency'),
 };
 
 const [name, ...args] = process.argv.slice(2);

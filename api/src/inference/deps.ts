@@ -111,6 +111,8 @@ export async function createInference(
       clearInterval(timer);
       try {
         await group.drain();
+        if (group.stats.batches)
+          log.info('record batches', { ...group.stats, rowsPerCommit: group.stats.items / group.stats.batches });
         await credit.close();
       } catch (err) {
         log.error('returning credit leases at shutdown failed; the sweep will release them', {
