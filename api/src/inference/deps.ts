@@ -112,7 +112,10 @@ export async function createInference(
       try {
         await group.drain();
         if (group.stats.batches)
-          log.info('record batches', { ...group.stats, rowsPerCommit: group.stats.items / group.stats.batches });
+          log.info('record batches', {
+            ...group.stats,
+            rowsPerCommit: group.stats.items / group.stats.batches,
+          });
         await credit.close();
       } catch (err) {
         log.error('returning credit leases at shutdown failed; the sweep will release them', {
