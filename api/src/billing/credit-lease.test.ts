@@ -86,6 +86,21 @@ describe.each(testDrivers())('credit leases on %s', (driver) => {
     expect(await books('org_size')).toEqual({ balance: 30_000, reserved: 0, ledger: 30_000, holds: 0 });
   });
 
+  it('gives back what an idle lease holds beyond its requests in flight', async () => {
+    await newOrg('org_idle', 100_000);
+    let clock = 1_000_000;
+    const credit = createCreditAdmission({ db: t.handle.db, nodeId: 'n_idle', log, now: () => clock });
+    expect((await credit.admit('org_idle', 'idle_1', 700)).ok).toBe(true);
+    await credit.returnIdle(60_000);
+    expect((await books('org_idle')).reserved).toBeGreaterThan(700);
+    clock += 60_000;
+    await credit.returnIdle(60_000);
+    // Only the request still in flight stays held.
+    expect(credit.peek('org_idle')).toEqual({ held: 700, inFlight: 700, mode: 'lease' });
+    expect(await books('org_idle')).toMatchObject({ reserved: 700 });
+    await credit.close();
+  });
+
   it('never admits more than the balance across two nodes, and settles to balance = ledger', async () => {
     const need = 1_000;
     await newOrg('org_two', 50 * need);

@@ -82,6 +82,8 @@ interface Lease {
   returning?: Promise<void>;
   /** Admitted maxima per tenth of the horizon: [slot, µUSD]. */
   demand: [number, number][];
+  /** When a request was last admitted against it (ms). */
+  lastUsed: number;
 }
 
 type Ticket = { lease: Lease; need: number } | { lease: null };
@@ -102,6 +104,8 @@ export interface CreditAdmission {
     row: RequestInsert,
     reservedMicro: number,
   ): { item: BatchItem; debitedMicro: number; done: (committed: boolean) => void } | null;
+  /** Gives back the unused part of leases no request used for `idleMs`, so idle credit is not stranded. */
+  returnIdle(idleMs: number): Promise<void>;
   /** Gives every lease back (shutdown, after the last record has committed). */
   close(): Promise<void>;
   /** For tests: what this node holds for an organisation in memory. */
@@ -133,6 +137,7 @@ export function createCreditAdmission(opts: {
         mode: 'lease',
         lastGrant: 0,
         demand: [],
+        lastUsed: now(),
       };
       leases.set(orgId, l);
     }
@@ -196,6 +201,7 @@ export function createCreditAdmission(opts: {
   return {
     async admit(orgId, requestId, need) {
       const l = leaseOf(orgId);
+      l.lastUsed = now();
       noteDemand(l, need);
       for (let tries = 0; l.mode === 'lease' && tries < 3; tries++) {
         if (spare(l) >= need) {
@@ -270,6 +276,13 @@ export function createCreditAdmission(opts: {
       }
       if (charge > reservedMicro) return null;
       return { item: { row, releaseReservation: reservedMicro > 0 }, debitedMicro: charge, done: () => {} };
+    },
+
+    async returnIdle(idleMs) {
+      const idle = [...leases.values()].filter(
+        (l) => !l.extending && l.held > l.inFlight && now() - l.lastUsed >= idleMs,
+      );
+      await Promise.all(idle.map(giveBack));
     },
 
     async close() {

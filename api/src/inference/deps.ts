@@ -53,10 +53,11 @@ export async function createInference(
     if (n) log.warn('released reservations of gateway nodes that are gone', { count: n });
   };
   await sweep();
-  const timer = setInterval(
-    () => sweep().catch((err) => log.error('reservation sweep failed', { error: String(err) })),
-    60_000,
-  );
+  const timer = setInterval(() => {
+    sweep().catch((err) => log.error('reservation sweep failed', { error: String(err) }));
+    // Credit a lease holds for an organisation that went quiet goes back to its available balance.
+    credit.returnIdle(60_000).catch(() => {});
+  }, 60_000);
   timer.unref();
 
   const providerRows = await handle.db.select().from(providers);
