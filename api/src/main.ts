@@ -113,7 +113,7 @@ export async function startGateway(
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
         clearInterval(partitionTimer);
-        inference.close();
+        await inference.close();
         await keys.close();
         await closeUpstreamDispatchers();
         await db.close();

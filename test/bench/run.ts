@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   analytics: () => import('./analytics'),
   'pglite-thread': () => import('./pglite-thread'),
   load: () => import('./load'),
+  concurrency: () => import('./concurrency'),
 };
 
 const [name, ...args] = process.argv.slice(2);

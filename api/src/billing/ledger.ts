@@ -1,15 +1,22 @@
 /**
- * Prepaid credit. The ledger is append-only; `organizations.balance_micro` caches its sum and is
- * updated in the same transaction as every ledger row. Before dispatch a request reserves the most it
- * can cost with ONE conditional update (row-locked and re-checked under concurrency), so no
- * interleaving can spend credit that is not there. Settlement debits the actual charge and releases
- * the reservation in the transaction that records the request.
+ * Prepaid credit. The ledger is append-only; `organizations.balance_micro` is its sum, kept by a
+ * trigger on ledger inserts (migration 0003), so code here never writes a balance. Before dispatch a
+ * request reserves the most it can cost with ONE conditional update (row-locked and re-checked under
+ * concurrency), or takes it from its node's lease (credit-lease.ts), so no interleaving can spend
+ * credit that is not there. Settlement debits the actual charge and releases what was held in the
+ * statement that records the request (record.ts).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, resultRows } from '../db/client';
+import { reserveSql } from '../db/queries/credit';
 import { auditLog, creditLedger, creditReservations, organizations } from '../db/schema';
 
-export type ReserveResult = { ok: true } | { ok: false; balanceMicro: number; availableMicro: number };
+export type ReserveResult =
+  | {
+      ok: true /** What the organisation still has free after this reservation (µUSD). */;
+      availableMicro: number;
+    }
+  | { ok: false; balanceMicro: number; availableMicro: number };
 
 export async function reserveCredit(
   db: Db,
@@ -17,19 +24,11 @@ export async function reserveCredit(
 ): Promise<ReserveResult> {
   // One statement, so one round trip and one implicit transaction: the conditional update takes the
   // organisation's row lock and re-checks the condition, and the reservation row exists iff it passed.
-  const result = await db.execute(sql`
-    with held as (
-      update ${organizations} set reserved_micro = reserved_micro + ${r.amountMicro}
-      where id = ${r.orgId} and balance_micro - reserved_micro >= ${r.amountMicro}
-      returning id
-    ), ins as (
-      insert into ${creditReservations} (request_id, org_id, amount_micro, node_id)
-      select ${r.requestId}, id, ${r.amountMicro}, ${r.nodeId} from held
-      returning request_id
-    )
-    select (select count(*) from ins)::int as ok`);
-  const [row] = resultRows<{ ok: number }>(result);
-  if (row && Number(row.ok) === 1) return { ok: true };
+  const result = await db.execute(
+    reserveSql(r.amountMicro, r.orgId, r.amountMicro, r.requestId, r.amountMicro, r.nodeId),
+  );
+  const [row] = resultRows<{ ok: number; available: string | number | null }>(result);
+  if (row && Number(row.ok) === 1) return { ok: true, availableMicro: Number(row.available ?? 0) };
   // Refused: read the figures as they are now (the statement's own snapshot may predate the lock).
   const [org] = await db
     .select({ balance: organizations.balanceMicro, reserved: organizations.reservedMicro })
@@ -82,48 +81,29 @@ export interface Settlement {
 }
 
 /**
- * Inside the caller's transaction: debit the charge (one ledger row per request, enforced by a unique
- * index), release the reservation. Returns the amount actually debited: the charge, unless it would
- * exceed the reservation plus what is free, which pricing makes impossible for well-behaved upstreams.
+ * Inside the caller's transaction: lock the organisation, release the reservation, debit the charge
+ * (one ledger row per request, enforced by a unique index; the trigger moves the balance). Returns the
+ * amount actually debited: the charge, clamped to the reservation plus what is free, so the balance
+ * never goes below zero even when an upstream overshoots what was reserved.
  */
 export async function settleCredit(tx: Db, s: Settlement): Promise<number> {
-  if (s.chargeMicro <= s.reservedMicro) {
-    // The usual case: the charge fits in what was held. Releasing the reservation and debiting the
-    // balance is one statement; it releases only what is still held (a sweep may have released it).
-    const debit = s.chargeMicro;
-    await Promise.all([
-      tx.execute(sql`
-        with released as (
-          delete from ${creditReservations} where request_id = ${s.requestId} returning amount_micro
-        )
-        update ${organizations}
-        set balance_micro = balance_micro - ${debit},
-            reserved_micro = reserved_micro - coalesce((select sum(amount_micro) from released), 0)
-        where id = ${s.orgId}`),
-      debit > 0
-        ? tx.insert(creditLedger).values({
-            orgId: s.orgId,
-            kind: 'usage',
-            amountMicro: -debit,
-            requestId: s.requestId,
-            actorKeyId: s.apiKeyId,
-          })
-        : Promise.resolve(),
-    ]);
-    return debit;
-  }
-  const released = s.reservedMicro
-    ? await tx.delete(creditReservations).where(eq(creditReservations.requestId, s.requestId)).returning()
-    : [];
-  const reserved = released[0]?.amountMicro ?? 0;
   const [org] = await tx
     .select({ balance: organizations.balanceMicro, reserved: organizations.reservedMicro })
     .from(organizations)
     .where(eq(organizations.id, s.orgId))
     .for('update');
+  const released = s.reservedMicro
+    ? await tx.delete(creditReservations).where(eq(creditReservations.requestId, s.requestId)).returning()
+    : [];
+  const reserved = released[0]?.amountMicro ?? 0;
   const free = (org?.balance ?? 0) - (org?.reserved ?? 0);
-  // Never below zero: an upstream that overshoots what was reserved is charged at most what is there.
   const debit = Math.max(0, Math.min(s.chargeMicro, reserved + free));
+  if (reserved > 0) {
+    await tx
+      .update(organizations)
+      .set({ reservedMicro: sql`${organizations.reservedMicro} - ${reserved}` })
+      .where(eq(organizations.id, s.orgId));
+  }
   if (debit > 0) {
     await tx.insert(creditLedger).values({
       orgId: s.orgId,
@@ -133,19 +113,10 @@ export async function settleCredit(tx: Db, s: Settlement): Promise<number> {
       actorKeyId: s.apiKeyId,
     });
   }
-  if (debit > 0 || reserved > 0) {
-    await tx
-      .update(organizations)
-      .set({
-        balanceMicro: sql`${organizations.balanceMicro} - ${debit}`,
-        reservedMicro: sql`${organizations.reservedMicro} - ${reserved}`,
-      })
-      .where(eq(organizations.id, s.orgId));
-  }
   return debit;
 }
 
-/** Adds credit (grant, refund, adjustment) and audits it, in one transaction. */
+/** Adds credit (grant, refund, adjustment) and audits it, in one transaction; returns the new balance. */
 export async function grantCredit(
   db: Db,
   g: {
@@ -167,11 +138,11 @@ export async function grantCredit(
         actorKeyId: g.actorKeyId,
       })
       .returning({ id: creditLedger.id });
+    // The ledger trigger has moved the balance by the end of the insert above.
     const [org] = await tx
-      .update(organizations)
-      .set({ balanceMicro: sql`${organizations.balanceMicro} + ${g.amountMicro}` })
-      .where(eq(organizations.id, g.orgId))
-      .returning({ balance: organizations.balanceMicro });
+      .select({ balance: organizations.balanceMicro })
+      .from(organizations)
+      .where(eq(organizations.id, g.orgId));
     await tx.insert(auditLog).values({
       orgId: g.orgId,
       actorKeyId: g.actorKeyId,

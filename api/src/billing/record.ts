@@ -1,10 +1,13 @@
 /**
- * The durable record of one request: its row, its `usage_daily` rollup and its ledger settlement, in ONE
- * transaction, committed before the response completes. Prompt and completion text are never stored.
+ * The durable record of finished requests: their rows, their `usage_daily` rollups, their debits and
+ * the release of what was held for them, committed before any of their answers completes. A batch is
+ * ONE statement (db/queries/credit.ts); billing/group-commit.ts gathers the batches. Balances move
+ * only through the ledger rows (a trigger). Prompt and completion text are never stored.
  */
-import { sql } from 'drizzle-orm';
+import { getTableColumns } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { creditLedger, creditReservations, organizations, requests, usageDaily } from '../db/schema';
+import { recordBatchSql } from '../db/queries/credit';
+import { requests, usageDaily } from '../db/schema';
 import { settleCredit } from './ledger';
 
 export type RequestInsert = typeof requests.$inferInsert;
@@ -15,42 +18,33 @@ export interface RecordInput {
   reservedMicro: number;
 }
 
+/** One request of a batch. `row.chargeMicro` is what is debited: it must fit in what is released. */
+export interface BatchItem {
+  row: RequestInsert;
+  /** Delete the request's own reservation row (exact admission). */
+  releaseReservation: boolean;
+  /** Shrink a node's lease by this much (leased admission): the debit plus any unused part returned. */
+  lease?: { leaseId: string; shrinkMicro: number };
+}
+
 /** UTC day (YYYY-MM-DD) of a timestamp. */
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
+/** Single request: one statement when the charge fits in the reservation, else the clamping path. */
 export async function recordRequest(db: Db, input: RecordInput): Promise<{ debitedMicro: number }> {
-  if ((input.row.chargeMicro ?? 0) <= input.reservedMicro) return recordInOneStatement(db, input);
+  const charge = input.row.chargeMicro ?? 0;
+  if (charge <= input.reservedMicro) {
+    await recordBatch(db, [{ row: input.row, releaseReservation: input.reservedMicro > 0 }]);
+    return { debitedMicro: charge };
+  }
   return db.transaction(async (tx) => recordInTx(tx, input));
 }
 
 /**
- * The usual case, in ONE statement (atomic by itself, one round trip): release the reservation and
- * debit the balance, append the ledger row, insert the request row, upsert the daily rollup. Only
- * valid when the charge fits in the reservation, so no balance check is needed.
+ * A request whose charge exceeds what was reserved (an upstream that overshoots, or a row recorded
+ * without a reservation), inside a caller's transaction: settleCredit locks the organisation and
+ * clamps the debit to the reservation plus what is free; the row stores what was debited.
  */
-async function recordInOneStatement(
-  db: Db,
-  { row, reservedMicro }: RecordInput,
-): Promise<{ debitedMicro: number }> {
-  const debit = row.chargeMicro ?? 0;
-  const ledger =
-    debit > 0
-      ? sql`, led as (${db.insert(creditLedger).values({ orgId: row.orgId, kind: 'usage', amountMicro: -debit, requestId: row.id, actorKeyId: row.apiKeyId }).getSQL()})`
-      : sql``;
-  await db.execute(sql`
-    with released as (
-      delete from ${creditReservations} where request_id = ${row.id} returning amount_micro
-    ), settled as (
-      update ${organizations}
-      set balance_micro = balance_micro - ${debit},
-          reserved_micro = reserved_micro - coalesce((select sum(amount_micro) from released), 0)
-      where id = ${row.orgId} and (${debit} > 0 or ${reservedMicro} > 0)
-    )${ledger}, req as (${db.insert(requests).values(row).getSQL()}), rollup as (${rollupInsert(db, row, debit).getSQL()})
-    select 1`);
-  return { debitedMicro: debit };
-}
-
-/** The same, inside a caller's transaction (group commit batches several). */
 export async function recordInTx(
   tx: Db,
   { row, reservedMicro }: RecordInput,
@@ -62,69 +56,93 @@ export async function recordInTx(
     reservedMicro,
     chargeMicro: row.chargeMicro ?? 0,
   });
-  const stored = { ...row, chargeMicro: debitedMicro };
-  await tx.insert(requests).values(stored);
-  await rollupInsert(tx, row, debitedMicro);
+  await recordBatch(tx, [{ row: { ...row, chargeMicro: debitedMicro }, releaseReservation: false }], {
+    debits: false,
+  });
   return { debitedMicro };
 }
 
-/** The `usage_daily` upsert for one request row: adds its counts to its day's bucket. */
-function rollupInsert(db: Db, row: RequestInsert, debitedMicro: number) {
-  const isError = row.status !== 'ok';
-  return db
-    .insert(usageDaily)
-    .values({
-      day: utcDay(row.createdAt),
-      orgId: row.orgId,
-      apiKeyId: row.apiKeyId,
-      policyId: row.policyId ?? '',
-      modelId: row.modelId ?? '',
-      providerId: row.providerId ?? '',
-      regionId: row.regionId ?? '',
-      country: row.country ?? '',
-      requests: 1,
-      errors: isError ? 1 : 0,
-      inputTokens: row.inputTokens ?? 0,
-      outputTokens: row.outputTokens ?? 0,
-      cachedInputTokens: row.cachedInputTokens ?? 0,
-      reasoningTokens: row.reasoningTokens ?? 0,
-      upstreamCostMicro: row.upstreamCostMicro ?? 0,
-      chargeMicro: debitedMicro,
-      energyWhMin: row.energyWhMin ?? 0,
-      energyWhMax: row.energyWhMax ?? 0,
-      gco2eMin: row.gco2eMin ?? 0,
-      gco2eMax: row.gco2eMax ?? 0,
-      latencyMsSum: row.latencyMs,
-    })
-    .onConflictDoUpdate({
-      target: [
-        usageDaily.orgId,
-        usageDaily.day,
-        usageDaily.apiKeyId,
-        usageDaily.policyId,
-        usageDaily.modelId,
-        usageDaily.providerId,
-        usageDaily.regionId,
-        usageDaily.country,
-      ],
-      set: Object.fromEntries(
-        (
-          [
-            ['requests', 'requests'],
-            ['errors', 'errors'],
-            ['inputTokens', 'input_tokens'],
-            ['outputTokens', 'output_tokens'],
-            ['cachedInputTokens', 'cached_input_tokens'],
-            ['reasoningTokens', 'reasoning_tokens'],
-            ['upstreamCostMicro', 'upstream_cost_micro'],
-            ['chargeMicro', 'charge_micro'],
-            ['energyWhMin', 'energy_wh_min'],
-            ['energyWhMax', 'energy_wh_max'],
-            ['gco2eMin', 'gco2e_min'],
-            ['gco2eMax', 'gco2e_max'],
-            ['latencyMsSum', 'latency_ms_sum'],
-          ] as const
-        ).map(([k, c]) => [k, sql.raw(`usage_daily.${c} + excluded.${c}`)]),
-      ),
-    });
+/**
+ * Writes a batch in one statement: rows, ledger debits (charge_micro > 0), reservation releases, lease
+ * shrinks (summed per lease), rollups (summed per key). Throws if any part fails; nothing is written then.
+ * `debits: false` when the caller already wrote the ledger row (recordInTx).
+ */
+export async function recordBatch(
+  db: Db,
+  items: BatchItem[],
+  opts: { debits?: boolean } = {},
+): Promise<void> {
+  const rows: Record<string, unknown>[] = [];
+  const releases: string[] = [];
+  const shrinks = new Map<string, number>();
+  const rollups = new Map<string, Record<string, unknown>>();
+  for (const it of items) {
+    rows.push(requestJson(it.row));
+    if (it.releaseReservation) releases.push(it.row.id);
+    if (it.lease && it.lease.shrinkMicro > 0)
+      shrinks.set(it.lease.leaseId, (shrinks.get(it.lease.leaseId) ?? 0) + it.lease.shrinkMicro);
+    addRollup(rollups, it.row);
+  }
+  await db.execute(
+    recordBatchSql(
+      JSON.stringify(rows),
+      opts.debits !== false,
+      JSON.stringify(releases),
+      JSON.stringify([...shrinks].map(([lease_id, amount]) => ({ lease_id, amount }))),
+      JSON.stringify([...rollups.values()]),
+    ),
+  );
+}
+
+// Columns of `requests` in table order, with their defaults: jsonb_populate_recordset applies no
+// defaults, so every column is filled here.
+const REQUEST_COLUMNS = Object.entries(getTableColumns(requests)).map(
+  ([key, col]) => [key, col.name, col.default ?? null] as const,
+);
+
+function requestJson(row: RequestInsert): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const r = row as Record<string, unknown>;
+  for (const [key, name, dflt] of REQUEST_COLUMNS) out[name] = r[key] ?? dflt;
+  return out;
+}
+
+const ROLLUP_COLUMNS = Object.values(getTableColumns(usageDaily)).map((c) => c.name);
+
+/** Adds a row's counts to its rollup bucket (UTC day × org × key × policy × model × provider × region). */
+function addRollup(acc: Map<string, Record<string, unknown>>, row: RequestInsert): void {
+  const key = {
+    day: utcDay(row.createdAt),
+    org_id: row.orgId,
+    api_key_id: row.apiKeyId,
+    policy_id: row.policyId ?? '',
+    model_id: row.modelId ?? '',
+    provider_id: row.providerId ?? '',
+    region_id: row.regionId ?? '',
+    country: row.country ?? '',
+  };
+  const id = Object.values(key).join('\u0000');
+  const add: Record<string, number> = {
+    requests: 1,
+    errors: row.status !== 'ok' ? 1 : 0,
+    input_tokens: row.inputTokens ?? 0,
+    output_tokens: row.outputTokens ?? 0,
+    cached_input_tokens: row.cachedInputTokens ?? 0,
+    reasoning_tokens: row.reasoningTokens ?? 0,
+    upstream_cost_micro: row.upstreamCostMicro ?? 0,
+    charge_micro: row.chargeMicro ?? 0,
+    energy_wh_min: row.energyWhMin ?? 0,
+    energy_wh_max: row.energyWhMax ?? 0,
+    gco2e_min: row.gco2eMin ?? 0,
+    gco2e_max: row.gco2eMax ?? 0,
+    latency_ms_sum: row.latencyMs,
+  };
+  const cur = acc.get(id);
+  if (!cur) {
+    const bucket: Record<string, unknown> = {};
+    for (const c of ROLLUP_COLUMNS) bucket[c] = (key as Record<string, unknown>)[c] ?? add[c] ?? 0;
+    acc.set(id, bucket);
+    return;
+  }
+  for (const [c, v] of Object.entries(add)) cur[c] = (cur[c] as number) + v;
 }

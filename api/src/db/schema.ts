@@ -7,6 +7,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   date,
   doublePrecision,
   index,
@@ -151,15 +152,28 @@ export const meta = pgTable('meta', {
 
 // ---------------------------------------------------------------- tenants
 
-export const organizations = pgTable('organizations', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  /** Cached sum of credit_ledger.amount_micro; updated in the same transaction as every ledger row. */
-  balanceMicro: micro('balance_micro').notNull().default(0),
-  /** Sum of open reservations; spendable = balance - reserved. */
-  reservedMicro: micro('reserved_micro').notNull().default(0),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /**
+     * Sum of credit_ledger.amount_micro, kept by a trigger on credit_ledger inserts (migration 0003);
+     * any other change to it is refused by the database, so code never writes it.
+     */
+    balanceMicro: micro('balance_micro').notNull().default(0),
+    /** Sum of open reservations and node leases; spendable = balance - reserved. */
+    reservedMicro: micro('reserved_micro').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  // No interleaving may hold or spend credit that is not there: every statement must leave this true.
+  (t) => [
+    check(
+      'organizations_reserved_within_balance',
+      sql`${t.reservedMicro} >= 0 and ${t.reservedMicro} <= ${t.balanceMicro}`,
+    ),
+  ],
+);
 
 export const routingPolicies = pgTable(
   'routing_policies',
@@ -229,7 +243,11 @@ export const creditLedger = pgTable(
   ],
 );
 
-/** Credit held for a request in flight; settled or released when it ends, swept at start after a crash. */
+/**
+ * Credit held for a request in flight (request_id = the request's id), or a node's credit lease
+ * (request_id = 'lease:<nodeId>:<orgId>', see billing/credit-lease.ts); settled or released when it
+ * ends, swept when its node is gone.
+ */
 export const creditReservations = pgTable(
   'credit_reservations',
   {
@@ -245,6 +263,7 @@ export const creditReservations = pgTable(
   (t) => [
     index('credit_reservations_org_idx').on(t.orgId),
     index('credit_reservations_node_idx').on(t.nodeId),
+    check('credit_reservations_amount_nonnegative', sql`${t.amountMicro} >= 0`),
   ],
 );
 

@@ -8,7 +8,7 @@ import { microToUsd } from '@lowrouter/shared';
 import type { Principal } from '../auth/key-store';
 import { chargeFor } from '../billing/price';
 import { boundCharge } from '../billing/bound-charge';
-import { reserveCredit, topUpReservation } from '../billing/ledger';
+import type { CreditAdmission } from '../billing/credit-lease';
 import type { RequestInsert } from '../billing/record';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
@@ -30,6 +30,7 @@ import { executeAttempts } from '../routing/execute';
 import type { HealthTracker } from '../routing/health';
 import type { RouteOverride } from '../routing/policy';
 import type { Attempt } from '../routing/rank-types';
+import { admitCredit, admitRate, topUpCredit } from './admit';
 import type { PolicyStore } from './policies';
 import { prepare } from './prepare';
 import type { RateLimiter } from './rate-limit';
@@ -46,6 +47,8 @@ export interface InferenceDeps {
   health: HealthTracker;
   policies: PolicyStore;
   rateLimiter: RateLimiter;
+  /** Credit admission against this node's leases (absent: an exact reservation per request). */
+  credit?: CreditAdmission;
   log: Logger;
   nodeId: string;
   /** Writes the request row, rollup and settlement in one transaction (group commit when batched). */
@@ -160,18 +163,8 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   const p = prepared.p;
   const policyRef = { id: p.policy.id, name: p.policy.name, kind: input.route?.policy ?? p.policy.spec.kind };
 
-  const admit = deps.rateLimiter.admit(
-    principal.keyId,
-    { rpm: principal.requestsPerMinute, tpm: principal.tokensPerMinute },
-    p.inputBound,
-  );
-  if (!admit.ok) {
-    return fail({
-      kind: 'rate_limited',
-      retryAfterMs: admit.retryAfterMs,
-      message: `this key's ${admit.which}-per-minute limit is reached; retry in ${Math.ceil(admit.retryAfterMs / 1000)} s`,
-    });
-  }
+  const rateRefusal = admitRate(deps, principal, p.inputBound);
+  if (rateRefusal) return fail(rateRefusal);
   if (!p.rank.attempts.length) {
     const reasons = [
       p.rank.noRoute ?? 'no endpoint fits',
@@ -183,18 +176,10 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   // Reserve the most the first choice can cost; fallbacks top the reservation up before they run.
   const first = p.tables.byEndpoint.get(p.rank.attempts[0]!.endpointId)!;
   let reservedMicro = p.reserveFor(first);
-  const reserved = await reserveCredit(deps.reserveDb, {
-    orgId: principal.orgId,
-    requestId,
-    amountMicro: reservedMicro,
-    nodeId: deps.nodeId,
-  });
+  const admitted = await admitCredit(deps, { orgId: principal.orgId, requestId, needMicro: reservedMicro });
   mark('reserved');
-  if (!reserved.ok) {
-    return fail(
-      { kind: 'insufficient_credits', balanceMicro: reserved.balanceMicro, requiredMicro: reservedMicro },
-      { policyId: p.policy.id, policyKind: policyRef.kind },
-    );
+  if (!admitted.ok) {
+    return fail(admitted.failure, { policyId: p.policy.id, policyKind: policyRef.kind });
   }
 
   const exec = await executeAttempts({
@@ -210,7 +195,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       const info = p.tables.byEndpoint.get(attempt.endpointId)!;
       const need = p.reserveFor(info);
       if (need > reservedMicro) {
-        const ok = await topUpReservation(deps.reserveDb, {
+        const ok = await topUpCredit(deps, {
           orgId: principal.orgId,
           requestId,
           deltaMicro: need - reservedMicro,

@@ -1,13 +1,16 @@
 /**
  * Builds what the inference path needs, once per process: this node's identity and lease, the
- * credentials from configuration, routing tables, health, policies, limits and the recorder.
- * At start it releases reservations left by nodes that are gone (a crash, a kill -9), and keeps
- * sweeping every minute so a node that dies while others run does not hold credit hostage.
+ * credentials from configuration, routing tables, health, policies, limits, credit admission (leases)
+ * and the recorder (group commit). At start it releases reservations and credit leases left by nodes
+ * that are gone (a crash, a kill -9), and keeps sweeping every minute so a node that dies while others
+ * run does not hold credit hostage. `close` writes what is queued, then gives this node's leases back.
  */
 import type { Provider } from '@lowrouter/shared';
 import { recordRequestMetrics } from '../analytics/metrics';
+import { createCreditAdmission } from '../billing/credit-lease';
+import { createGroupCommit } from '../billing/group-commit';
 import { sweepReservations } from '../billing/ledger';
-import { recordRequest } from '../billing/record';
+import { type BatchItem, recordBatch, recordRequest } from '../billing/record';
 import type { Config } from '../config';
 import type { DbHandle } from '../db/client';
 import { providers } from '../db/schema';
@@ -23,7 +26,10 @@ import { createTablesCache } from './routing-tables';
 
 export interface InferenceRuntime {
   deps: InferenceDeps;
-  close(): void;
+  /** Rows per commit so far (benchmarks). */
+  recordStats: { batches: number; items: number; retriedBatches: number; failedItems: number };
+  /** Writes what is queued, then returns this node's credit leases. Never throws (logs instead). */
+  close(): Promise<void>;
 }
 
 export async function createInference(
@@ -47,10 +53,11 @@ export async function createInference(
     if (n) log.warn('released reservations of gateway nodes that are gone', { count: n });
   };
   await sweep();
-  const timer = setInterval(
-    () => sweep().catch((err) => log.error('reservation sweep failed', { error: String(err) })),
-    60_000,
-  );
+  const timer = setInterval(() => {
+    sweep().catch((err) => log.error('reservation sweep failed', { error: String(err) }));
+    // Credit a lease holds for an organisation that went quiet goes back to its available balance.
+    credit.returnIdle(60_000).catch(() => {});
+  }, 60_000);
   timer.unref();
 
   const providerRows = await handle.db.select().from(providers);
@@ -62,6 +69,25 @@ export async function createInference(
     providers: providerRows.filter((p) => credentials.isAvailable(p.id)).map((p) => p.id),
   });
   const now = opts.now ?? Date.now;
+  const credit = createCreditAdmission({ db: handle.asyncCommitDb, nodeId, log, now });
+  const group = createGroupCommit<BatchItem>({
+    write: (items) => recordBatch(handle.db, items),
+    log,
+    describe: (item) => ({ requestId: item.row.id }),
+  });
+  const record: InferenceDeps['record'] = async (row, reservedMicro) => {
+    const settled = credit.settle(row, reservedMicro);
+    // An exact reservation the charge overshoots: recorded on its own, clamped under the org's lock.
+    if (!settled) return recordRequest(handle.db, { row, reservedMicro });
+    try {
+      await group.submit(settled.item);
+    } catch (err) {
+      settled.done(false);
+      throw err;
+    }
+    settled.done(true);
+    return { debitedMicro: settled.debitedMicro };
+  };
   const deps: InferenceDeps = {
     db: handle.db,
     reserveDb: handle.asyncCommitDb,
@@ -70,13 +96,33 @@ export async function createInference(
     health: createHealthTracker({ now }),
     policies: createPolicyStore(handle.db, { ttlMs: opts.policyTtlMs ?? 1_000, now }),
     rateLimiter: createRateLimiter(now),
+    credit,
     log,
     nodeId,
-    record: (row, reservedMicro) => recordRequest(handle.db, { row, reservedMicro }),
+    record,
     onRecorded: (row) => recordRequestMetrics(row),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     now,
     ...(opts.random ? { random: opts.random } : {}),
   };
-  return { deps, close: () => clearInterval(timer) };
+  return {
+    deps,
+    recordStats: group.stats,
+    async close() {
+      clearInterval(timer);
+      try {
+        await group.drain();
+        if (group.stats.batches)
+          log.info('record batches', {
+            ...group.stats,
+            rowsPerCommit: group.stats.items / group.stats.batches,
+          });
+        await credit.close();
+      } catch (err) {
+        log.error('returning credit leases at shutdown failed; the sweep will release them', {
+          error: String(err),
+        });
+      }
+    },
+  };
 }

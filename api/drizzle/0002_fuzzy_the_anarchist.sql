@@ -1,0 +1,2 @@
+ALTER TABLE "credit_reservations" ADD CONSTRAINT "credit_reservations_amount_nonnegative" CHECK ("credit_reservations"."amount_micro" >= 0);--> statement-breakpoint
+ALTER TABLE "organizations" ADD CONSTRAINT "organizations_reserved_within_balance" CHECK ("organizations"."reserved_micro" >= 0 and "organizations"."reserved_micro" <= "organizations"."balance_micro");
