@@ -1,7 +1,11 @@
 /**
- * createApp(deps) → { fetch }: the whole gateway as one fetch handler. /v1/* is the OpenAI-compatible
- * REST API, /graphql the GraphQL API; health probes and pages sit beside them. Nothing here listens.
+ * createApp(deps) → { handle, fetch }: the whole gateway. `handle` is the node:http request listener:
+ * /v1/* (the OpenAI-compatible hot path) is served on node:http directly (http/v1-router.ts); the rest
+ * goes through `fetch`, a fetch-API handler for /graphql, /export, health probes, metrics and pages.
+ * Nothing here listens.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServerAdapter } from '@whatwg-node/server';
 import { createYoga, maskError } from 'graphql-yoga';
 import { sql } from 'drizzle-orm';
 import { handleExport } from './analytics/export';
@@ -10,9 +14,7 @@ import { handleMetrics } from './analytics/metrics';
 import type { KeyStore, Principal } from './auth/key-store';
 import { bearerToken } from './auth/keys';
 import type { Config } from './config';
-import { handleChatCompletions } from './http/chat-completions';
-import { modelsJson } from './http/models';
-import { openAIError } from './http/openai-error';
+import { createV1Handler } from './http/v1-router';
 import type { InferenceDeps } from './inference/complete';
 import type { DbHandle } from './db/client';
 import { createContext } from './graphql/context';
@@ -28,8 +30,18 @@ export interface AppDeps {
   inference: InferenceDeps;
 }
 
+/** Who sent a request, as far as the socket tells. */
+export interface RequestContext {
+  remoteAddress?: string;
+}
+
 export interface App {
-  fetch(request: Request): Promise<Response>;
+  /** Every path except /v1/*, which only `handle` serves. */
+  fetch(request: Request, ctx?: RequestContext): Promise<Response>;
+  /** The node:http request listener for the whole gateway. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** /v1 requests being served right now (what LOWROUTER_MAX_IN_FLIGHT bounds). */
+  readonly inFlight: number;
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -52,32 +64,7 @@ const unauthorized = () =>
 export function createApp(deps: AppDeps): App {
   const { config, db, log, keys, inference } = deps;
 
-  async function v1(request: Request, path: string): Promise<Response> {
-    if (path === '/v1/models' && request.method === 'GET')
-      return json(modelsJson(await inference.tables.get()));
-    if (path === '/v1/chat/completions') {
-      if (request.method !== 'POST')
-        return openAIError(
-          405,
-          'invalid_request_error',
-          'use POST /v1/chat/completions',
-          'method_not_allowed',
-        );
-      const token = bearerToken(request.headers);
-      if (!token)
-        return openAIError(
-          401,
-          'authentication_error',
-          'missing API key: send `Authorization: Bearer lr_…`',
-          'missing_api_key',
-        );
-      const principal = await keys.authenticate(token);
-      if (!principal)
-        return openAIError(401, 'authentication_error', 'invalid or revoked API key', 'invalid_api_key');
-      return handleChatCompletions(request, inference, principal);
-    }
-    return openAIError(404, 'invalid_request_error', `no route for ${request.method} ${path}`, 'not_found');
-  }
+  const v1 = createV1Handler({ config, log, keys, inference });
   const yoga = createYoga<{ principal: Principal | null }>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -99,7 +86,14 @@ export function createApp(deps: AppDeps): App {
   // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
   const site = createSite({ db: db.db, log });
 
-  return {
+  const app: App = {
+    get inFlight() {
+      return v1.inFlight;
+    },
+    handle(req, res) {
+      if (req.url?.startsWith('/v1/')) void v1(req, res);
+      else void adapter(req, res);
+    },
     async fetch(request) {
       const url = new URL(request.url);
       const path = url.pathname;
@@ -110,19 +104,6 @@ export function createApp(deps: AppDeps): App {
           return json({ status: 'ready', database: db.driver });
         } catch {
           return json({ status: 'unavailable', database: db.driver }, 503);
-        }
-      }
-      if (path.startsWith('/v1/')) {
-        try {
-          return await v1(request, path);
-        } catch (err) {
-          log.error('unexpected error', { path, error: String((err as Error)?.stack ?? err) });
-          return openAIError(
-            500,
-            'server_error',
-            'unexpected error inside LowRouter; the request was not charged twice and may be retried',
-            'internal_error',
-          );
         }
       }
       if (path === '/metrics' && request.method === 'GET') return handleMetrics();
@@ -143,4 +124,9 @@ export function createApp(deps: AppDeps): App {
       return json({ error: { message: `no route for ${request.method} ${path}`, type: 'not_found' } }, 404);
     },
   };
+  // Everything but /v1 still goes through the fetch API; the socket's address rides along.
+  const adapter = createServerAdapter<{ req: IncomingMessage }>((request, server) =>
+    app.fetch(request, { remoteAddress: server.req?.socket.remoteAddress }),
+  );
+  return app;
 }

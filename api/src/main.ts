@@ -5,7 +5,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadCatalog } from '@lowrouter/data';
-import { createServerAdapter } from '@whatwg-node/server';
 import { maintainPartitions } from './analytics/partitions';
 import { createApp } from './app';
 import { ensureBootstrap, ensureKeySecret } from './auth/bootstrap';
@@ -61,7 +60,15 @@ export async function startGateway(config: Config, opts: { log?: Logger } = {}):
   const keys = createKeyStore(db.db, secret);
   const inference = await createInference(db, config, log);
   const app = createApp({ config, db, log, keys, inference: inference.deps });
-  const server = createServer(createServerAdapter((req: Request) => app.fetch(req)));
+  // headersTimeout cuts slowloris clients (408); node checks it every connectionsCheckingInterval.
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: Math.max(60_000, config.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs / 2),
+    },
+    app.handle,
+  );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
