@@ -35,7 +35,7 @@ export function createV1Handler(deps: V1Deps): V1Handler {
   const { config, log, keys, inference } = deps;
   let inFlight = 0;
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, signal: AbortSignal) {
+  async function route(req: IncomingMessage, res: ServerResponse, path: string) {
     const method = req.method ?? 'GET';
     if (path === '/v1/models' && method === 'GET')
       return writeJson(res, { status: 200, body: modelsJson(await inference.tables.get()), headers: {} });
@@ -66,7 +66,13 @@ export function createV1Handler(deps: V1Deps): V1Handler {
         res,
         openAIError(401, 'authentication_error', 'invalid or revoked API key', 'invalid_api_key'),
       );
-    return handleChatCompletions(req, res, inference, principal, signal);
+    // Fires when the client goes away before the answer is complete: cancels the upstream call.
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    if (res.destroyed || req.socket.destroyed) abort.abort(); // it left while we authenticated
+    return handleChatCompletions(req, res, inference, principal, abort.signal);
   }
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
@@ -86,16 +92,11 @@ export function createV1Handler(deps: V1Deps): V1Handler {
       );
     }
     inFlight++;
-    // Fires when the client goes away before the answer is complete: cancels the upstream call.
-    const abort = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     try {
-      await route(req, res, path, abort.signal);
+      await route(req, res, path);
     } catch (err) {
       const requestId = newRequestId();
       log.error('unexpected error', { path, requestId, error: String((err as Error)?.stack ?? err) });
