@@ -74,4 +74,33 @@ describe('writeSse', () => {
     await done;
     expect(settled).toBe(true);
   });
+
+  it('cuts a client that stops reading but keeps the connection open, once the stall limit passes', async () => {
+    let settled = false;
+    let resolveDone: () => void;
+    const done = new Promise<void>((r) => {
+      resolveDone = r;
+    });
+    async function* endless() {
+      try {
+        for (;;) yield 'x'.repeat(64 * 1024);
+      } finally {
+        settled = true;
+      }
+    }
+    server = await serve((_req, res) => {
+      writeSse(res, {}, '', endless(), (s) => `data: ${s}\n\n`, 300).then(() => resolveDone());
+    });
+    const client = await rawGet(server);
+    client.sock.pause(); // never reads again, never closes
+    let clientClosed = false;
+    client.sock.on('close', () => {
+      clientClosed = true;
+    });
+    await done;
+    expect(settled).toBe(true);
+    client.sock.resume(); // read what was buffered, then see the end
+    for (let i = 0; i < 200 && !clientClosed; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(clientClosed).toBe(true);
+  });
 });

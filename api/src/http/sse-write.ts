@@ -19,10 +19,14 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
+/** A client that reads nothing for this long while the socket is full is cut off (ms). */
+export const STALL_LIMIT_MS = 60_000;
+
 /**
  * Sends `opening`, then `encode(item)` for each item until the generator is done. Resolves once the
  * stream has ended, either way; when the client left first, `items.return()` has run (and finished)
- * by then. `encode` returns '' for an item that writes nothing.
+ * by then. `encode` returns '' for an item that writes nothing. A client that keeps the connection
+ * open but stops reading is cut after `stallLimitMs` without a drain, so it cannot hold credit forever.
  */
 export async function writeSse<T>(
   res: ServerResponse,
@@ -30,6 +34,7 @@ export async function writeSse<T>(
   opening: string,
   items: AsyncGenerator<T>,
   encode: (item: T) => string,
+  stallLimitMs = STALL_LIMIT_MS,
 ): Promise<void> {
   let closed = false;
   const onClose = () => {
@@ -39,7 +44,7 @@ export async function writeSse<T>(
   let finished = false;
   try {
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
-    if (!(await write(res, opening, () => closed))) return;
+    if (!(await write(res, opening, () => closed, stallLimitMs))) return;
     for (;;) {
       const next = await items.next();
       if (next.done) {
@@ -47,7 +52,7 @@ export async function writeSse<T>(
         return;
       }
       const chunk = encode(next.value);
-      if (chunk && !(await write(res, chunk, () => closed))) return;
+      if (chunk && !(await write(res, chunk, () => closed, stallLimitMs))) return;
     }
   } catch (err) {
     // The stream itself broke (not the client): cut the connection rather than end it cleanly.
@@ -60,12 +65,25 @@ export async function writeSse<T>(
   }
 }
 
-/** Writes one chunk; when the socket buffer is full waits for 'drain' or 'close'. False once closed. */
-function write(res: ServerResponse, chunk: string, isClosed: () => boolean): boolean | Promise<boolean> {
+/**
+ * Writes one chunk; when the socket buffer is full waits for 'drain' or 'close' (or the stall limit,
+ * which destroys the response). False once closed.
+ */
+function write(
+  res: ServerResponse,
+  chunk: string,
+  isClosed: () => boolean,
+  stallLimitMs: number,
+): boolean | Promise<boolean> {
   if (isClosed() || res.destroyed) return false;
   if (res.write(chunk)) return true;
   return new Promise<boolean>((resolve) => {
+    const stalled = setTimeout(() => {
+      res.destroy();
+      settle(false);
+    }, stallLimitMs);
     const settle = (open: boolean) => {
+      clearTimeout(stalled);
       res.off('drain', onDrain);
       res.off('close', onClosed);
       resolve(open);
