@@ -1,7 +1,11 @@
 /**
- * createApp(deps) → { fetch }: the whole gateway as one fetch handler. /v1/* is the OpenAI-compatible
- * REST API, /graphql the GraphQL API; health probes and pages sit beside them. Nothing here listens.
+ * createApp(deps) → { handle, fetch }: the whole gateway. `handle` is the node:http request listener:
+ * /v1/* (the OpenAI-compatible hot path) is served on node:http directly (http/v1-router.ts); the rest
+ * goes through `fetch`, a fetch-API handler for /graphql, /export, health probes, metrics and pages.
+ * Nothing here listens.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServerAdapter } from '@whatwg-node/server';
 import { sql } from 'drizzle-orm';
 import { handleExport } from './analytics/export';
 import { handleMetrics } from './analytics/metrics';
@@ -10,9 +14,7 @@ import { type AuthOutcome, type ClientInfo, clientAddress, createAuthGuard } fro
 import type { KeyStore, Principal } from './auth/key-store';
 import { bearerToken } from './auth/keys';
 import type { Config } from './config';
-import { handleChatCompletions } from './http/chat-completions';
-import { modelsJson } from './http/models';
-import { openAIError } from './http/openai-error';
+import { createV1Handler } from './http/v1-router';
 import type { InferenceDeps } from './inference/complete';
 import type { DbHandle } from './db/client';
 import { newRequestId } from './ids';
@@ -28,9 +30,18 @@ export interface AppDeps {
   inference: InferenceDeps;
 }
 
+/** Who sent a request, as far as the socket tells. */
+export interface RequestContext {
+  remoteAddress?: string;
+}
+
 export interface App {
-  /** `client` carries the socket's peer address (for the failed-authentication limit). */
+  /** Every path except /v1/*, which only `handle` serves. `client` carries the socket's peer address. */
   fetch(request: Request, client?: ClientInfo): Promise<Response>;
+  /** The node:http request listener for the whole gateway. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** /v1 requests being served right now (what LOWROUTER_MAX_IN_FLIGHT bounds). */
+  readonly inFlight: number;
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -69,15 +80,6 @@ function internalError(log: Logger, path: string, err: unknown): Response {
   const requestId = newRequestId();
   log.error('unexpected error', { requestId, path, error: String((err as Error)?.stack ?? err) });
   const headers = { 'x-lowrouter-request-id': requestId };
-  if (path.startsWith('/v1/'))
-    return openAIError(
-      500,
-      'server_error',
-      'unexpected error inside LowRouter; the request was not charged twice and may be retried',
-      'internal_error',
-      null,
-      { requestId },
-    );
   return json(
     {
       error: {
@@ -107,7 +109,7 @@ export function createApp(deps: AppDeps): App {
   > => {
     const outcome = await authenticate(
       bearerToken(request.headers),
-      clientAddress(request.headers, client, config.trustProxy),
+      clientAddress(request.headers.get('x-forwarded-for'), client, config.trustProxy),
     );
     if (outcome.kind === 'ok') return { principal: outcome.principal };
     if (outcome.kind === 'anonymous') return { principal: null };
@@ -117,40 +119,7 @@ export function createApp(deps: AppDeps): App {
   const refusalResponse = (r: AuthOutcome & { kind: 'invalid' | 'throttled' }) =>
     r.kind === 'throttled' ? throttled(r.retryAfterMs) : unauthorized();
 
-  async function v1(request: Request, path: string, client?: ClientInfo): Promise<Response> {
-    if (path === '/v1/models' && request.method === 'GET')
-      return json(modelsJson(await inference.tables.get()));
-    if (path === '/v1/chat/completions') {
-      if (request.method !== 'POST')
-        return openAIError(
-          405,
-          'invalid_request_error',
-          'use POST /v1/chat/completions',
-          'method_not_allowed',
-        );
-      const auth = await authOrRefusal(request, client);
-      if ('refusal' in auth)
-        return auth.refusal.kind === 'throttled'
-          ? openAIError(
-              429,
-              'rate_limit_error',
-              'too many failed authentications from this address: wait and retry with a valid key',
-              'too_many_failed_authentications',
-              null,
-              { retryAfterMs: auth.refusal.retryAfterMs },
-            )
-          : openAIError(401, 'authentication_error', 'invalid or revoked API key', 'invalid_api_key');
-      if (!auth.principal)
-        return openAIError(
-          401,
-          'authentication_error',
-          'missing API key: send `Authorization: Bearer lr_…`',
-          'missing_api_key',
-        );
-      return handleChatCompletions(request, inference, auth.principal);
-    }
-    return openAIError(404, 'invalid_request_error', `no route for ${request.method} ${path}`, 'not_found');
-  }
+  const v1 = createV1Handler({ config, log, authenticate, inference });
   // /graphql: yoga with its parse, cost, depth, argument, deadline and body limits (graphql/server.ts).
   const graphql = createGraphQLServer({ config, db: db.db, log, keys, inference });
 
@@ -158,8 +127,8 @@ export function createApp(deps: AppDeps): App {
   const site = createSite({ db: db.db, log });
 
   // The routes; `fetch` below wraps them so no unexpected error escapes with its details.
-  const routes: App = {
-    async fetch(request, client) {
+  const routes = {
+    async fetch(request: Request, client?: ClientInfo): Promise<Response> {
       const url = new URL(request.url);
       const path = url.pathname;
       if (path === '/healthz') return json({ status: 'ok' });
@@ -173,13 +142,6 @@ export function createApp(deps: AppDeps): App {
           return json({ status: 'unavailable', database: db.driver, requestId }, 503, {
             'x-lowrouter-request-id': requestId,
           });
-        }
-      }
-      if (path.startsWith('/v1/')) {
-        try {
-          return await v1(request, path, client);
-        } catch (err) {
-          return internalError(log, path, err);
         }
       }
       if (path === '/metrics' && request.method === 'GET') return handleMetrics();
@@ -199,13 +161,25 @@ export function createApp(deps: AppDeps): App {
     },
   };
 
+  // Everything but /v1 goes through the fetch API; the socket's address rides along.
+  const fetch = async (request: Request, client?: ClientInfo): Promise<Response> => {
+    try {
+      return await routes.fetch(request, client);
+    } catch (err) {
+      return internalError(log, new URL(request.url).pathname, err);
+    }
+  };
+  const adapter = createServerAdapter<{ req: IncomingMessage }>((request, server) =>
+    fetch(request, { remoteAddress: server.req?.socket.remoteAddress }),
+  );
   return {
-    async fetch(request, client) {
-      try {
-        return await routes.fetch(request, client);
-      } catch (err) {
-        return internalError(log, new URL(request.url).pathname, err);
-      }
+    get inFlight() {
+      return v1.inFlight;
     },
+    handle(req, res) {
+      if (req.url?.startsWith('/v1/')) void v1(req, res);
+      else void adapter(req, res);
+    },
+    fetch,
   };
 }

@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   LOWROUTER_HIGH_INTENSITY_THRESHOLD: z.coerce.number().positive().default(500),
   LOWROUTER_MAX_BODY_BYTES: intFrom(4 * 1024 * 1024),
   LOWROUTER_MAX_MESSAGES: intFrom(1000),
+  /** /v1 requests served at once by one process; past it new ones get 503 + retry-after at once. */
+  LOWROUTER_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(512),
+  /** Time a client has to send its request headers (ms); slower connections are cut with 408. */
+  LOWROUTER_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Months of request rows kept on Postgres; 0 keeps everything. Rollups are never dropped. */
   LOWROUTER_RETENTION_MONTHS: intFrom(0),
   /** A streaming client that has not read for this long (ms) is treated as gone: upstream cancelled, settled. */
@@ -68,6 +72,8 @@ export type Config = {
   highIntensityThreshold: number;
   maxBodyBytes: number;
   maxMessages: number;
+  maxInFlight: number;
+  headersTimeoutMs: number;
   retentionMonths: number;
   /** ms without a read from a streaming client before its stream is ended and settled. */
   streamStallMs: number;
@@ -101,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     highIntensityThreshold: e.LOWROUTER_HIGH_INTENSITY_THRESHOLD,
     maxBodyBytes: e.LOWROUTER_MAX_BODY_BYTES,
     maxMessages: e.LOWROUTER_MAX_MESSAGES,
+    maxInFlight: e.LOWROUTER_MAX_IN_FLIGHT,
+    headersTimeoutMs: e.LOWROUTER_HEADERS_TIMEOUT_MS,
     retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
     streamStallMs: e.LOWROUTER_STREAM_STALL_MS,
     keyCacheMax: e.LOWROUTER_KEY_CACHE_MAX,

@@ -2,10 +2,9 @@
  * The only module that listens: config → db → migrate → seed → app → listen. `startGateway` is also
  * what end-to-end tests start (on port 0) so they exercise the real process wiring.
  */
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadCatalog } from '@lowrouter/data';
-import { createServerAdapter } from '@whatwg-node/server';
 import { maintainPartitions } from './analytics/partitions';
 import { createApp } from './app';
 import { ensureBootstrap, ensureKeySecret } from './auth/bootstrap';
@@ -79,11 +78,14 @@ export async function startGateway(
   const keys = createKeyStore(db.db, secret, { maxEntries: config.keyCacheMax });
   const inference = await createInference(db, config, log);
   const app = createApp({ config, db, log, keys, inference: inference.deps });
-  // The server context of a node:http listener carries the socket, hence the peer address.
+  // headersTimeout cuts slowloris clients (408); node checks it every connectionsCheckingInterval.
   const server = createServer(
-    createServerAdapter<{ req: IncomingMessage }>((req, ctx) =>
-      app.fetch(req, { remoteAddress: ctx.req?.socket?.remoteAddress }),
-    ),
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: Math.max(60_000, config.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs / 2),
+    },
+    app.handle,
   );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

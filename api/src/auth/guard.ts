@@ -24,9 +24,13 @@ export interface ClientInfo {
  * `X-Forwarded-For` entry (the one the trusted proxy appended; earlier entries are the client's own
  * claims). 'unknown' when neither is there, so such requests share one budget.
  */
-export function clientAddress(headers: Headers, client: ClientInfo | undefined, trustProxy: boolean): string {
+export function clientAddress(
+  forwardedFor: string | string[] | null | undefined,
+  client: ClientInfo | undefined,
+  trustProxy: boolean,
+): string {
   if (trustProxy) {
-    const hops = (headers.get('x-forwarded-for') ?? '')
+    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean);

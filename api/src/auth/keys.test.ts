@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, generateApiKey, hashApiKey, looksLikeApiKey, randomBase62 } from './keys';
+import {
+  bearerToken,
+  bearerTokenOf,
+  generateApiKey,
+  hashApiKey,
+  looksLikeApiKey,
+  randomBase62,
+} from './keys';
 
 describe('API keys', () => {
   it('are lr_ followed by base62 of 32 random bytes', () => {
@@ -28,5 +35,13 @@ describe('API keys', () => {
     expect(bearerToken(new Headers({ 'x-api-key': 'lr_xyz' }))).toBe('lr_xyz');
     expect(bearerToken(new Headers())).toBeNull();
     expect(bearerToken(new Headers({ authorization: 'Basic abc' }))).toBeNull();
+  });
+
+  it('are read the same way from node:http headers', () => {
+    expect(bearerTokenOf({ authorization: 'Bearer  lr_abc ' })).toBe('lr_abc');
+    expect(bearerTokenOf({ 'x-api-key': 'lr_xyz' })).toBe('lr_xyz');
+    expect(bearerTokenOf({ 'x-api-key': ['lr_one', 'lr_two'] })).toBe('lr_one');
+    expect(bearerTokenOf({})).toBeNull();
+    expect(bearerTokenOf({ authorization: 'Basic abc', 'x-api-key': 'lr_xyz' })).toBeNull();
   });
 });

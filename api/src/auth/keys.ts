@@ -3,6 +3,7 @@
  * HMAC-SHA256 under the instance secret, so a leaked table cannot be replayed as keys.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const KEY_PREFIX = 'lr_';
@@ -49,10 +50,19 @@ export function displayPrefix(key: string): string {
 
 /** Reads `Authorization: Bearer <key>` (or `x-api-key`); null when absent. */
 export function bearerToken(headers: Headers): string | null {
-  const auth = headers.get('authorization');
+  return tokenFrom(headers.get('authorization'), headers.get('x-api-key'));
+}
+
+/** The same for node:http's IncomingHttpHeaders (names are lower-cased there). */
+export function bearerTokenOf(headers: IncomingHttpHeaders): string | null {
+  const apiKey = headers['x-api-key'];
+  return tokenFrom(headers.authorization ?? null, (Array.isArray(apiKey) ? apiKey[0] : apiKey) ?? null);
+}
+
+function tokenFrom(auth: string | null, apiKey: string | null): string | null {
   if (auth) {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
     return m ? m[1]!.trim() : null;
   }
-  return headers.get('x-api-key');
+  return apiKey;
 }

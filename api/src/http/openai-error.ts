@@ -1,7 +1,9 @@
 /**
  * The one mapping from LowRouter failures to OpenAI's error envelope and HTTP status, so the official
- * SDKs raise the right error class (400 BadRequest, 401, 402, 403, 404, 413, 429 RateLimit, 502/503).
+ * SDKs raise the right error class (400 BadRequest, 401, 402, 403, 404, 413, 429 RateLimit, 502/503),
+ * and the one writer of JSON answers on the /v1 path (node:http, no fetch Response).
  */
+import type { ServerResponse } from 'node:http';
 import { microToUsd } from '@lowrouter/shared';
 import type { Failure } from '../inference/complete';
 
@@ -9,15 +11,23 @@ export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null; [k: string]: unknown };
 }
 
-export function errorResponse(
-  status: number,
-  body: OpenAIErrorBody,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
+/** A JSON answer not yet written: status, body and extra headers (content-type is added on write). */
+export interface JsonReply {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/** Writes a JSON reply with res.end; a no-op when the client already left or headers went out. */
+export function writeJson(res: ServerResponse, reply: JsonReply): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...reply.headers,
   });
+  res.end(payload);
 }
 
 export function openAIError(
@@ -27,12 +37,12 @@ export function openAIError(
   code: string | null = null,
   param: string | null = null,
   extra: Record<string, unknown> = {},
-): Response {
+): JsonReply {
   const headers: Record<string, string> = {};
   if (typeof extra.retryAfterMs === 'number')
     headers['retry-after'] = String(Math.ceil(extra.retryAfterMs / 1000));
   if (typeof extra.requestId === 'string') headers['x-lowrouter-request-id'] = extra.requestId;
-  return errorResponse(status, { error: { message, type, param, code, ...extra } }, headers);
+  return { status, body: { error: { message, type, param, code, ...extra } }, headers };
 }
 
 export function failureStatus(f: Failure): number {
@@ -102,9 +112,9 @@ export function failureBody(f: Failure, requestId: string): OpenAIErrorBody['err
   }
 }
 
-export function failureResponse(f: Failure, requestId: string): Response {
+export function failureReply(f: Failure, requestId: string): JsonReply {
   const body = failureBody(f, requestId);
   const headers: Record<string, string> = { 'x-lowrouter-request-id': requestId };
   if (f.kind === 'rate_limited') headers['retry-after'] = String(Math.ceil(f.retryAfterMs / 1000));
-  return errorResponse(failureStatus(f), { error: body }, headers);
+  return { status: failureStatus(f), body: { error: body }, headers };
 }
