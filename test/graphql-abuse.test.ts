@@ -75,7 +75,7 @@ describe.each(testDrivers())('GraphQL under abuse on %s', (driver) => {
       status: res.status,
       text,
       json: JSON.parse(text) as { data?: any; errors?: any[] },
-      requestId: res.headers.get('x-request-id'),
+      requestId: res.headers.get('x-lowrouter-request-id'),
     };
   }
 

@@ -62,7 +62,7 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
       if (limited instanceof Response) return limited;
       const requestId = newRequestId();
       const response = await graphqlRequestId.run(requestId, () => yoga.fetch(limited, { principal }));
-      response.headers.set('x-request-id', requestId);
+      response.headers.set('x-lowrouter-request-id', requestId);
       return response;
     },
   };
