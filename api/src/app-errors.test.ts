@@ -3,6 +3,8 @@
  * request id (details only in the log, under the same id), refusals of user input are not logged as
  * errors, and failed authentications from one address are cut off with 429 before the key store.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import type { KeyStore, Principal } from './auth/key-store';
@@ -114,9 +116,9 @@ describe('app errors', () => {
     const text = await gql.text();
     expect(text).not.toMatch(INTERNALS);
     const error = JSON.parse(text).errors[0];
-    expect(error.message).toBe('Unexpected error.');
+    expect(error.message).toMatch(/^Unexpected error inside LowRouter/);
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.requestId === error.extensions.requestId);
-    expect(logged).toMatchObject({ level: 'error', msg: 'unexpected graphql error' });
+    expect(logged).toMatchObject({ level: 'error', msg: 'graphql unexpected error' });
   });
 
   it('logs refused input (bad key, bad parameters, bad queries) below error level', async () => {
@@ -150,7 +152,8 @@ describe('app errors', () => {
     ]);
     expect(responses.map((r) => r.status)).toEqual([400, 400, 200, 200, 401]);
     const usage = (await responses[3]!.json()) as any;
-    expect(usage.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
+    // The DateTime scalar refuses year 0 before any resolver runs.
+    expect(usage.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(lines.map((l) => JSON.parse(l).level)).not.toContain('error');
     expect(lines.length).toBeGreaterThan(0);
   });
@@ -172,7 +175,6 @@ describe('app errors', () => {
     const surfaces = [
       from('192.0.2.1', '/export/usage.csv'),
       from('192.0.2.1', '/graphql', { method: 'POST', body: '{"query":"{ viewer { orgId } }"}' }),
-      from('192.0.2.1', '/v1/chat/completions', { method: 'POST', body: '{}' }),
     ];
     for (const res of await Promise.all(surfaces)) {
       expect(res.status).toBe(429);
@@ -181,6 +183,40 @@ describe('app errors', () => {
     }
     expect(keys.asked).toBe(asked);
     expect((await from('192.0.2.2', '/export/usage.csv')).status).toBe(401);
+  });
+
+  it('counts failed authentications on /v1 (node:http) too, and answers 429 in the OpenAI envelope', async () => {
+    const keys = fixedKeys(generateApiKey());
+    const app = createApp({
+      config: a.config,
+      db: t.handle,
+      log: createLogger('silent'),
+      keys,
+      inference: a.inference.deps,
+    });
+    const server = createServer(app.handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const post = () =>
+      fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${generateApiKey()}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    try {
+      for (let i = 0; i < 3; i++) expect((await post()).status).toBe(401);
+      const asked = keys.asked;
+      const res = await post();
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await res.json()).toMatchObject({
+        error: { type: 'rate_limit_error', code: 'too_many_failed_authentications' },
+      });
+      expect(keys.asked).toBe(asked);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('ignores X-Forwarded-For unless LOWROUTER_TRUST_PROXY says so', async () => {
