@@ -7,7 +7,7 @@
  * slip in uncounted.
  */
 import { METHODOLOGY } from '@lowrouter/shared';
-import type { RoutingTables } from '../inference/routing-tables';
+import type { RoutingTables } from '../routing/routing-tables';
 
 /** Catalog sizes, as the database holds them (active endpoints only, like the resolvers). */
 export interface CatalogCounts {

@@ -1,5 +1,5 @@
 /** GET /v1/models: the catalog's models plus `lowrouter/auto`, in OpenAI's list shape. */
-import type { RoutingTables } from '../inference/routing-tables';
+import type { RoutingTables } from '../routing/routing-tables';
 import { AUTO_MODEL } from '../routing/rank-types';
 
 export function modelsJson(tables: RoutingTables) {

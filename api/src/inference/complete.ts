@@ -31,11 +31,11 @@ import type { HealthTracker } from '../routing/health';
 import type { RouteOverride } from '../routing/policy';
 import type { Attempt } from '../routing/rank-types';
 import { admitCredit, admitRate, topUpCredit } from './admit';
-import type { PolicyStore } from './policies';
+import type { PolicyStore } from '../routing/policies';
 import { prepare } from './prepare';
 import type { RateLimiter } from './rate-limit';
-import { type RouteBlock, routeBlock } from './route-block';
-import type { TablesCache } from './routing-tables';
+import { type RouteBlock, routeBlock } from '../routing/route-block';
+import type { TablesCache } from '../routing/routing-tables';
 import { type StreamItem, type StreamSettleArgs, estimateOutputTokens, streamItems } from './stream';
 
 export interface InferenceDeps {

@@ -20,9 +20,9 @@ import type { FetchLike } from '../providers/call';
 import { resolveCredentials } from '../providers/credentials';
 import { createHealthTracker } from '../routing/health';
 import type { InferenceDeps } from './complete';
-import { createPolicyStore } from './policies';
+import { createPolicyStore } from '../routing/policies';
 import { createRateLimiter } from './rate-limit';
-import { createTablesCache } from './routing-tables';
+import { createTablesCache } from '../routing/routing-tables';
 
 export interface InferenceRuntime {
   deps: InferenceDeps;

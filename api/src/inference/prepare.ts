@@ -13,8 +13,8 @@ import { maxOutputFor, planRoute } from '../routing/plan';
 import type { RouteOverride } from '../routing/policy';
 import type { RankResult } from '../routing/rank-types';
 import { inputTokenUpperBound } from './bounds';
-import type { PolicyStore, ResolvedPolicy } from './policies';
-import type { EndpointInfo, RoutingTables, TablesCache } from './routing-tables';
+import type { PolicyStore, ResolvedPolicy } from '../routing/policies';
+import type { EndpointInfo, RoutingTables, TablesCache } from '../routing/routing-tables';
 
 export interface Prepared {
   tables: RoutingTables;

@@ -2,7 +2,7 @@ import { loadCatalog } from '@lowrouter/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../db/testing';
 import { seedCatalog } from '../db/seed';
-import { loadRoutingTables, type RoutingTables } from '../inference/routing-tables';
+import { loadRoutingTables, type RoutingTables } from './routing-tables';
 import { resolveCredentials } from '../providers/credentials';
 import { planRoute, type PlanInput } from './plan';
 import { RoutingPolicySpec } from './policy';

@@ -5,8 +5,8 @@
  * same policy merge, classifier and ranker, same explanation when nothing fits. Pure: tables, health,
  * configuration and randomness are passed in.
  */
-import type { EndpointInfo, RoutingTables } from '../inference/routing-tables';
-import { resolveModelId } from '../inference/routing-tables';
+import type { EndpointInfo, RoutingTables } from './routing-tables';
+import { resolveModelId } from './routing-tables';
 import { clip } from '../providers/request-shape';
 import { type Classification, type ClassifiableRequest, classifyRequest } from './classify';
 import {

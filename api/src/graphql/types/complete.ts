@@ -5,7 +5,7 @@
 import { microToUsd } from '@lowrouter/shared';
 import type { EcoBlock } from '../../eco/estimate';
 import { type Completion, runCompletion } from '../../inference/complete';
-import type { RouteBlock } from '../../inference/route-block';
+import type { RouteBlock } from '../../routing/route-block';
 import { parseCanonicalRequest } from '../../providers/canonical';
 import { type RouteOverride, parseRouteOverride } from '../../routing/policy';
 import { builder } from '../builder';

@@ -16,7 +16,7 @@ import {
   validatePolicy,
 } from '../../routing/policy';
 import { planRoute } from '../../routing/plan';
-import type { RoutingTables } from '../../inference/routing-tables';
+import type { RoutingTables } from '../../routing/routing-tables';
 import { resolveOrGraphQLError } from '../../analytics/graphql-errors';
 import { readableOrg } from '../../analytics/filter';
 import { builder } from '../builder';

@@ -1,6 +1,6 @@
 /** The `route` block every response carries, in words an operator understands. */
-import type { AttemptRecord } from '../routing/execute';
-import type { Attempt, RankResult } from '../routing/rank-types';
+import type { AttemptRecord } from './execute';
+import type { Attempt, RankResult } from './rank-types';
 
 export interface RouteBlock {
   model: string | null;

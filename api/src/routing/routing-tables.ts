@@ -21,7 +21,7 @@ import {
 } from '../db/schema';
 import type { ProviderCredentials, ResolvedCredentials } from '../providers/credentials';
 import { ecoModel, rowPue } from '../eco/rows';
-import { AUTO_MODEL, type RankCandidate } from '../routing/rank-types';
+import { AUTO_MODEL, type RankCandidate } from './rank-types';
 
 export interface EndpointInfo {
   endpoint: EndpointRow;

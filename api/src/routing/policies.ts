@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../auth/key-store';
 import type { Db } from '../db/client';
 import { routingPolicies } from '../db/schema';
-import { RoutingPolicySpec } from '../routing/policy';
+import { RoutingPolicySpec } from './policy';
 
 export interface ResolvedPolicy {
   id: string | null;
