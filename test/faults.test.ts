@@ -59,6 +59,8 @@ describe.each(testDrivers())('faults on %s', (driver) => {
   /** The money and bookkeeping invariants, once the gateway has settled everything. */
   async function invariants(orgId: string, requests: number) {
     await eventually(async () => {
+      // Credit leases hold credit for requests to come: give the spare back, then nothing may be held.
+      await g.gateway.returnIdleCredit();
       const orgs = await g.gateway.db.exec(
         `select o.id, o.balance_micro, o.reserved_micro,
                 (select coalesce(sum(l.amount_micro), 0) from credit_ledger l where l.org_id = o.id) as ledger
@@ -71,7 +73,9 @@ describe.each(testDrivers())('faults on %s', (driver) => {
           reserved: 0,
         });
       }
-      expect(await g.gateway.db.exec('select request_id from credit_reservations')).toEqual([]);
+      expect(
+        await g.gateway.db.exec('select request_id from credit_reservations where amount_micro > 0'),
+      ).toEqual([]);
       const [rows] = await g.gateway.db.exec('select count(*) as n from requests where org_id = $1', [orgId]);
       expect(Number(rows!.n)).toBe(requests);
       const perId = await g.gateway.db.exec(

@@ -12,6 +12,9 @@ import type { GatewayWithFakes } from './gateway-with-fakes';
 const FEE_PERCENT = 5;
 
 export async function moneyState(g: GatewayWithFakes, orgId: string) {
+  // The node's credit lease holds credit for requests to come; give its spare back so `reserved` is
+  // what requests still hold (none, once all have settled).
+  await g.gateway.returnIdleCredit();
   const [org] = await g.gateway.db.exec(
     'select balance_micro, reserved_micro from organizations where id = $1',
     [orgId],
@@ -20,9 +23,10 @@ export async function moneyState(g: GatewayWithFakes, orgId: string) {
     'select coalesce(sum(amount_micro), 0) as total from credit_ledger where org_id = $1',
     [orgId],
   );
-  const [held] = await g.gateway.db.exec('select count(*) as n from credit_reservations where org_id = $1', [
-    orgId,
-  ]);
+  const [held] = await g.gateway.db.exec(
+    'select count(*) as n from credit_reservations where org_id = $1 and amount_micro > 0',
+    [orgId],
+  );
   return {
     balanceMicro: Number(org!.balance_micro),
     reservedMicro: Number(org!.reserved_micro),

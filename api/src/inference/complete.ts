@@ -1,22 +1,20 @@
 /**
- * One inference request, whatever the surface (REST or GraphQL): validate, pick the policy, rank,
- * reserve credit, call upstream with fallback, estimate eco, settle and record, in that order.
- * Every request, successful or not, leaves exactly one request row; a successful one exactly one
- * debit; a reservation is always settled or released.
+ * One inference request, whatever the surface (REST or GraphQL), through the stages of
+ * ARCHITECTURE.md, one file each: prepare.ts (parse, policy, planRoute), admit.ts (rate limit, then
+ * credit against the node's lease), execute.ts (attempts and fallback), settle.ts (trusted usage,
+ * charge, eco, the durable record) and stream.ts (the stream accumulator). This file only runs them in
+ * order. Every request, successful or not, leaves exactly one request row; a successful one exactly
+ * one debit; what was held is always settled or released.
  */
-import { microToUsd } from '@lowrouter/shared';
 import type { Principal } from '../auth/key-store';
-import { chargeFor } from '../billing/price';
-import { boundCharge } from '../billing/bound-charge';
 import type { CreditAdmission } from '../billing/credit-lease';
 import type { RequestInsert } from '../billing/record';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
-import { type EcoBlock, estimateRequest } from '../eco/estimate';
+import type { EcoBlock } from '../eco/estimate';
 import { newRequestId } from '../ids';
 import type { Logger } from '../log';
-import { type CallChatResult, type FetchLike, callChat } from '../providers/call';
-import { GATEWAY_PROVIDER } from '../providers/call-errors';
+import type { FetchLike } from '../providers/call';
 import type {
   CanonicalRequest,
   CanonicalUsage,
@@ -25,18 +23,17 @@ import type {
   Warning,
 } from '../providers/canonical';
 import type { ProviderError } from '../providers/provider-error';
-import { trustUsage } from '../providers/trust-usage';
-import { executeAttempts } from '../routing/execute';
 import type { HealthTracker } from '../routing/health';
 import type { RouteOverride } from '../routing/policy';
-import type { Attempt } from '../routing/rank-types';
-import { admitCredit, admitRate, topUpCredit } from './admit';
+import { admitCredit, admitRate } from './admit';
 import type { PolicyStore } from '../routing/policies';
+import { executeRequest } from './execute';
 import { prepare } from './prepare';
+import { settlement } from './settle';
 import type { RateLimiter } from './rate-limit';
 import { type RouteBlock, routeBlock } from '../routing/route-block';
 import type { TablesCache } from '../routing/routing-tables';
-import { type StreamItem, type StreamSettleArgs, estimateOutputTokens, streamItems } from './stream';
+import { type StreamItem, streamItems } from './stream';
 
 export interface InferenceDeps {
   db: Db;
@@ -106,9 +103,6 @@ export interface CompletionInput {
   signal?: AbortSignal;
   warnings?: Warning[];
 }
-
-const DEADLINE_MS = 600_000;
-const MAX_ATTEMPTS = 4;
 
 export async function runCompletion(deps: InferenceDeps, input: CompletionInput): Promise<CompletionOutcome> {
   const now = deps.now ?? Date.now;
@@ -182,56 +176,16 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
     return fail(admitted.failure, { policyId: p.policy.id, policyKind: policyRef.kind });
   }
 
-  const exec = await executeAttempts({
-    attempts: p.rank.attempts,
+  const held = { micro: reservedMicro };
+  const exec = await executeRequest(deps, p, {
+    principal,
+    request,
+    requestId,
     stream,
-    health: deps.health,
-    now,
-    deadlineMs: DEADLINE_MS,
-    maxAttempts: MAX_ATTEMPTS,
-    ...(input.signal ? { signal: input.signal } : {}),
-    contextWindowOf: (a) => p.tables.byEndpoint.get(a.endpointId)!.model.contextWindow,
-    call: async (attempt: Attempt, timeoutMs: number): Promise<CallChatResult> => {
-      const info = p.tables.byEndpoint.get(attempt.endpointId)!;
-      const need = p.reserveFor(info);
-      if (need > reservedMicro) {
-        const ok = await topUpCredit(deps, {
-          orgId: principal.orgId,
-          requestId,
-          deltaMicro: need - reservedMicro,
-        });
-        if (!ok) {
-          return {
-            ok: false,
-            // The gateway's own refusal (GATEWAY_PROVIDER): never held against the endpoint; a
-            // cheaper candidate further down may still fit the balance.
-            error: {
-              kind: 'bad_request',
-              status: 402,
-              retryable: true,
-              provider: GATEWAY_PROVIDER,
-              message: `not enough credit to fall back to ${info.endpoint.id}`,
-            },
-          };
-        }
-        reservedMicro = need;
-      }
-      return callChat({
-        provider: { ...(info.provider.spec as object), id: info.provider.id } as never,
-        endpoint: { upstreamModel: info.endpoint.upstreamModel },
-        region: { providerRegionId: info.region.providerRegionId },
-        request,
-        ...(info.credentials?.apiKey ? { apiKey: info.credentials.apiKey } : {}),
-        ...(info.credentials?.baseUrl ? { baseUrl: info.credentials.baseUrl } : {}),
-        placeholders: info.credentials?.placeholders ?? {},
-        maxOutputTokens: info.model.maxOutputTokens,
-        stream,
-        ...(input.signal ? { signal: input.signal } : {}),
-        timeouts: { totalMs: timeoutMs },
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      });
-    },
+    signal: input.signal,
+    held,
   });
+  reservedMicro = held.micro;
 
   if (!exec.ok) {
     const route = routeBlock({
@@ -290,99 +244,21 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   });
   warnings.push(...exec.result.warnings);
 
-  const settle = async (args: StreamSettleArgs): Promise<Completion> => {
-    // Never trust upstream numbers: impossible counts are replaced by our own; never charge past the hold.
-    const { usage, problems } = trustUsage(
-      args.usage,
-      { maxInputTokens: p.inputBound, maxOutputTokens: p.maxOut(info) },
-      {
-        inputTokens: Math.ceil(p.inputBound / 4),
-        outputTokens: estimateOutputTokens(
-          (args.message.content ?? '') + (args.message.reasoning ?? ''),
-          args.message.toolCalls.map((t) => t.function.arguments).join(''),
-        ),
-      },
-    );
-    const charge = boundCharge(chargeFor(usage, info.endpoint, deps.config.feePercent), reservedMicro);
-    for (const message of problems) warnings.push({ code: 'usage_untrusted', param: 'usage', message });
-    if (charge.note) warnings.push({ code: 'charge_capped', param: 'usage', message: charge.note });
-    const eco = estimateRequest({
-      model: info.model,
-      provider: info.provider,
-      region: info.region,
-      outputTokens: usage.outputTokens,
-      measuredLatencyMs: args.upstreamLatencyMs,
-      tokensEstimated: Boolean(usage.estimated),
-    });
-    const latencyMs = now() - t0;
-    const row: RequestInsert = {
-      ...baseRow(),
-      status: args.status,
-      errorKind: args.errorKind ?? null,
-      finishReason: args.finishReason,
-      policyId: p.policy.id,
-      policyKind: policyRef.kind,
-      modelId: info.model.id,
-      providerId: info.provider.id,
-      regionId: info.region.id,
-      endpointId: info.endpoint.id,
-      country: info.region.country,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      cachedInputTokens: usage.cachedInputTokens,
-      cacheWriteTokens: usage.cacheWriteTokens,
-      reasoningTokens: usage.reasoningTokens,
-      tokensEstimated: Boolean(usage.estimated),
-      latencyMs,
-      upstreamLatencyMs: args.upstreamLatencyMs ?? null,
-      upstreamCostMicro: charge.upstreamMicro,
-      chargeMicro: charge.chargeMicro,
-      energyWhMin: eco.block.energyWh.min,
-      energyWhMax: eco.block.energyWh.max,
-      gco2eMin: eco.block.gco2e.min,
-      gco2eMax: eco.block.gco2e.max,
-      gco2eEmbodiedMin: eco.gco2eEmbodied.min,
-      gco2eEmbodiedMax: eco.gco2eEmbodied.max,
-      gridGco2ePerKwh: eco.inputs.gridGco2ePerKwh,
-      gridSource: eco.block.gridSource,
-      pueMin: eco.inputs.pue.min,
-      pueMax: eco.inputs.pue.max,
-      activeParamsMinB: eco.inputs.activeParamsB.min,
-      activeParamsMaxB: eco.inputs.activeParamsB.max,
-      totalParamsMinB: eco.inputs.totalParamsB.min,
-      totalParamsMaxB: eco.inputs.totalParamsB.max,
-      ecoConfidence: eco.block.confidence,
-      methodologyVersion: eco.block.methodology,
-      // Why the usage or the charge is not the upstream's, for whoever reads the row later.
-      route:
-        problems.length || charge.note
-          ? { ...route, billing: { refused: problems, note: charge.note } }
-          : route,
-      fallbackUsed: exec.fallbackUsed,
-    };
-    mark('recorded');
-    const { debitedMicro } = await deps.record(row, reservedMicro);
-    mark('committed');
-    deps.log.debug('request timings (ms since arrival)', { requestId, ...marks });
-    deps.onRecorded?.(row);
-    return {
-      id: requestId,
-      created: Math.floor(t0 / 1000),
-      model: info.model.id,
-      message: args.message,
-      finishReason: args.finishReason ?? 'error',
-      usage: {
-        ...usage,
-        costMicro: debitedMicro,
-        costUsd: microToUsd(debitedMicro),
-        upstreamCostUsd: microToUsd(charge.upstreamMicro),
-      },
-      eco: eco.block,
-      route,
-      latencyMs,
-      warnings,
-    };
-  };
+  const settle = settlement({
+    deps,
+    p,
+    info,
+    route,
+    fallbackUsed: exec.fallbackUsed,
+    baseRow: { ...baseRow(), policyId: p.policy.id, policyKind: policyRef.kind },
+    t0,
+    held,
+    warnings,
+    onTimings: () => {
+      mark('committed');
+      deps.log.debug('request timings (ms since arrival)', { requestId, ...marks });
+    },
+  });
 
   if (!exec.result.stream) {
     const r = exec.result.response;
