@@ -13,14 +13,12 @@ import type { Target } from './loadgen';
 import { type Child, cleanupOnInterrupt, GATEWAY_CPU, spawnPinned, stopGroup, waitForOutput } from './proc';
 
 /**
- * How the gateway process starts, after any node flags: the entry test/helpers/spawn-gateway.ts uses
- * (tsx over the sources). Switch here to time a compiled build, e.g. `['api/dist/cli.js', 'start']`;
- * LOWROUTER_BENCH_ENTRY (space-separated) overrides it for one run.
+ * How the gateway process starts, after any node flags: what `pnpm start` runs (the compiled build,
+ * rebuilt first when stale). LOWROUTER_BENCH_ENTRY (space-separated) overrides it for one run, e.g.
+ * `--import tsx api/src/cli.ts start` to time the TypeScript sources.
  */
 export const LOWROUTER_ENTRY: string[] = process.env.LOWROUTER_BENCH_ENTRY?.split(' ') ?? [
-  '--import',
-  'tsx',
-  'api/src/cli.ts',
+  'api/scripts/run.mjs',
   'start',
 ];
 
@@ -102,6 +100,8 @@ export async function startLowRouter(
     PORT: '0',
     HOST: '127.0.0.1',
     LOWROUTER_LOG_LEVEL: 'error',
+    // One process on the one core the gateway is pinned to (pnpm start forks one per core otherwise).
+    LOWROUTER_WORKERS: '1',
     LOWROUTER_ADMIN_KEY: adminKey,
     LOWROUTER_OPENAI_API_KEY: 'sk-test-openai-0123456789abcdef',
     LOWROUTER_OPENAI_BASE_URL: fakeBaseUrl,
