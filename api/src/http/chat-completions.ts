@@ -135,35 +135,43 @@ export async function handleChatCompletions(
   const opening = chunk([
     { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
   ]);
-  await writeSse(res, routeHeaders(s.id, s.route), opening, s.items, (item: StreamItem) => {
-    if (item.type === 'delta') {
-      return chunk([{ index: 0, delta: deltaJson(item.event), logprobs: null, finish_reason: null }]);
-    }
-    if (item.type === 'final') {
-      const c = item.completion;
-      const extras = {
-        usage: usageJson(c),
-        eco: c.eco,
-        route: c.route,
-        ...(c.warnings.length ? { warnings: c.warnings } : {}),
-      };
-      const finish = [
-        { index: 0, delta: {}, logprobs: null, finish_reason: FINISH[c.finishReason] ?? 'stop' },
-      ];
-      return s.clientRequestedUsage
-        ? chunk(finish) + chunk([], extras) + SSE_DONE
-        : chunk(finish, extras) + SSE_DONE;
-    }
-    return sseData({
-      error: {
-        message: `upstream failed mid-stream: ${item.error.kind}: ${item.error.message}`,
-        type: 'upstream_error',
-        code: item.error.kind,
-        param: null,
-        requestId: item.requestId,
-      },
-    });
-  });
+  await writeSse(
+    res,
+    routeHeaders(s.id, s.route),
+    opening,
+    s.items,
+    (item: StreamItem) => {
+      if (item.type === 'delta') {
+        return chunk([{ index: 0, delta: deltaJson(item.event), logprobs: null, finish_reason: null }]);
+      }
+      if (item.type === 'final') {
+        const c = item.completion;
+        const extras = {
+          usage: usageJson(c),
+          eco: c.eco,
+          route: c.route,
+          ...(c.warnings.length ? { warnings: c.warnings } : {}),
+        };
+        const finish = [
+          { index: 0, delta: {}, logprobs: null, finish_reason: FINISH[c.finishReason] ?? 'stop' },
+        ];
+        return s.clientRequestedUsage
+          ? chunk(finish) + chunk([], extras) + SSE_DONE
+          : chunk(finish, extras) + SSE_DONE;
+      }
+      return sseData({
+        error: {
+          message: `upstream failed mid-stream: ${item.error.kind}: ${item.error.message}`,
+          type: 'upstream_error',
+          code: item.error.kind,
+          param: null,
+          requestId: item.requestId,
+        },
+      });
+    },
+    // The same stall limit the stream stage applies (LOWROUTER_STREAM_STALL_MS): one setting, whichever side notices first.
+    deps.config.streamStallMs,
+  );
 }
 
 type Delta = Extract<StreamItem, { type: 'delta' }>['event'];

@@ -19,7 +19,7 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
-/** A client that reads nothing for this long while the socket is full is cut off (ms). */
+/** A client that reads nothing for this long while the socket is full is cut off (ms); the gateway passes LOWROUTER_STREAM_STALL_MS. */
 export const STALL_LIMIT_MS = 60_000;
 
 /**
