@@ -3,24 +3,13 @@
  * move it, and after arbitrary traffic it equals the ledger's sum. On PGlite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRow } from './test-support';
 import { organizations } from '../db/schema';
 import { type TestDb, openTestDb, testDrivers } from '../db/testing';
 import { grantCredit, reserveCredit } from './ledger';
-import { type RequestInsert, recordRequest } from './record';
+import { recordRequest } from './record';
 
-const row = (id: string, orgId: string, charge: number): RequestInsert => ({
-  id,
-  createdAt: new Date('2026-11-21T10:00:00Z'),
-  orgId,
-  apiKeyId: 'key_x',
-  surface: 'rest',
-  stream: false,
-  status: 'ok',
-  requestedModel: 'm',
-  latencyMs: 3,
-  chargeMicro: charge,
-  route: {},
-});
+const row = (id: string, orgId: string, charge: number) => testRow(id, orgId, charge, { latencyMs: 3 });
 
 describe.each(testDrivers())('balance = ledger on %s', (driver) => {
   let t: TestDb;

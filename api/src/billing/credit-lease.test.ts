@@ -1,12 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fundedOrg, testRow } from './test-support';
 import { createLogger } from '../log';
-import { organizations } from '../db/schema';
 import { type TestDb, openTestDb, testDrivers } from '../db/testing';
 import { DEFAULT_LEASE_POLICY, createCreditAdmission, leaseAsk, leaseGrant } from './credit-lease';
 import { createGroupCommit } from './group-commit';
-import { grantCredit } from './ledger';
-import { type BatchItem, type RequestInsert, recordBatch } from './record';
+import { type BatchItem, recordBatch } from './record';
 
 describe('lease sizing', () => {
   it('asks for the larger of the minimum block, the recent demand and two requests', () => {
@@ -27,19 +25,7 @@ describe('lease sizing', () => {
   });
 });
 
-const row = (id: string, orgId: string, charge: number): RequestInsert => ({
-  id,
-  createdAt: new Date('2026-11-21T10:00:00Z'),
-  orgId,
-  apiKeyId: 'key_x',
-  surface: 'rest',
-  stream: false,
-  status: 'ok',
-  requestedModel: 'm',
-  latencyMs: 1,
-  chargeMicro: charge,
-  route: {},
-});
+const row = (id: string, orgId: string, charge: number) => testRow(id, orgId, charge);
 
 describe.each(testDrivers())('credit leases on %s', (driver) => {
   let t: TestDb;
@@ -50,16 +36,7 @@ describe.each(testDrivers())('credit leases on %s', (driver) => {
   afterAll(() => t.cleanup());
   const log = createLogger('silent');
   const q = (text: string, params: unknown[] = []) => t.handle.exec(text, params);
-  const newOrg = async (id: string, grant: number) => {
-    await t.handle.db.insert(organizations).values({ id, name: id });
-    await grantCredit(t.handle.db, {
-      orgId: id,
-      amountMicro: grant,
-      kind: 'grant',
-      note: null,
-      actorKeyId: null,
-    });
-  };
+  const newOrg = (id: string, grant: number) => fundedOrg(t.handle.db, id, grant);
   const books = async (orgId: string) => {
     const [b] = await q(
       `select balance_micro::bigint as balance, reserved_micro::bigint as reserved,

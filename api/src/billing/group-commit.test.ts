@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organizations } from '../db/schema';
+import { fundedOrg, testRow } from './test-support';
 import { type TestDb, openTestDb, testDrivers } from '../db/testing';
 import { createGroupCommit } from './group-commit';
-import { grantCredit, reserveCredit } from './ledger';
-import { type BatchItem, type RequestInsert, recordBatch, recordRequest } from './record';
+import { reserveCredit } from './ledger';
+import { type BatchItem, recordBatch, recordRequest } from './record';
 
-const row = (id: string, orgId: string, charge: number, model = 'm'): RequestInsert => ({
-  id,
-  createdAt: new Date('2026-11-21T10:00:00Z'),
-  orgId,
-  apiKeyId: 'key_x',
-  surface: 'rest',
-  stream: false,
-  status: 'ok',
-  requestedModel: model,
-  modelId: model,
-  inputTokens: 10,
-  outputTokens: 5,
-  latencyMs: 7,
-  chargeMicro: charge,
-  route: {},
-});
+const row = (id: string, orgId: string, charge: number, model = 'm') =>
+  testRow(id, orgId, charge, {
+    requestedModel: model,
+    modelId: model,
+    inputTokens: 10,
+    outputTokens: 5,
+    latencyMs: 7,
+  });
 
 describe.each(testDrivers())('group commit on %s', (driver) => {
   let t: TestDb;
@@ -35,16 +27,7 @@ describe.each(testDrivers())('group commit on %s', (driver) => {
   });
   afterAll(() => t.cleanup());
   const q = (text: string, params: unknown[] = []) => t.handle.exec(text, params);
-  const newOrg = async (id: string, grant: number) => {
-    await t.handle.db.insert(organizations).values({ id, name: id });
-    await grantCredit(t.handle.db, {
-      orgId: id,
-      amountMicro: grant,
-      kind: 'grant',
-      note: null,
-      actorKeyId: null,
-    });
-  };
+  const newOrg = (id: string, grant: number) => fundedOrg(t.handle.db, id, grant);
   const books = async (orgId: string) => {
     const [b] = await q(
       `select balance_micro::bigint as balance, reserved_micro::bigint as reserved,

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRow } from './test-support';
 import {
   auditLog,
   creditLedger,
@@ -10,28 +11,20 @@ import {
 } from '../db/schema';
 import { type TestDb, openTestDb, testDrivers } from '../db/testing';
 import { grantCredit, reserveCredit, sweepReservations } from './ledger';
-import { type RequestInsert, recordRequest } from './record';
+import { recordRequest } from './record';
 
-const row = (id: string, orgId: string, charge: number, status = 'ok'): RequestInsert => ({
-  id,
-  createdAt: new Date('2026-11-21T10:00:00Z'),
-  orgId,
-  apiKeyId: 'key_x',
-  surface: 'rest',
-  stream: false,
-  status,
-  requestedModel: 'm',
-  modelId: 'm',
-  providerId: 'p',
-  regionId: 'p:r',
-  country: 'FR',
-  inputTokens: 10,
-  outputTokens: 5,
-  latencyMs: 12,
-  upstreamCostMicro: charge,
-  chargeMicro: charge,
-  route: {},
-});
+const row = (id: string, orgId: string, charge: number, status = 'ok') =>
+  testRow(id, orgId, charge, {
+    status,
+    modelId: 'm',
+    providerId: 'p',
+    regionId: 'p:r',
+    country: 'FR',
+    inputTokens: 10,
+    outputTokens: 5,
+    latencyMs: 12,
+    upstreamCostMicro: charge,
+  });
 
 describe.each(testDrivers())('credits on %s', (driver) => {
   let t: TestDb;
