@@ -111,6 +111,22 @@ describe.each(testDrivers())('GraphQL under abuse on %s', (driver) => {
     expect(res.json.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
   });
 
+  it('holds complete to the REST body limits: a huge route selector or model in models is refused by field, not echoed', async () => {
+    const q = `mutation($route: RouteInput, $models: [String!]) {
+      complete(input: { model: "lowrouter/auto", messages: [{ role: "user", content: "hi" }], models: $models }, route: $route) {
+        __typename ... on InvalidRequest { field error: message } } }`;
+    const huge = 'x'.repeat(5_000);
+    for (const [variables, field] of [
+      [{ route: { regions: [huge] } }, 'route.regions.0'],
+      [{ models: [huge] }, 'models.0'],
+    ] as const) {
+      const res = await g.gql(q, variables);
+      expect(res.data.complete).toMatchObject({ __typename: 'InvalidRequest', field });
+      expect(res.data.complete.error).toMatch(/at most 256 characters/);
+      expect(res.data.complete.error.length).toBeLessThan(300);
+    }
+  });
+
   it("answers another organisation's policies and keys with FORBIDDEN, not an unexpected error", async () => {
     for (const field of ['routingPolicies', 'apiKeys']) {
       const res = await post(

@@ -7,6 +7,7 @@ import type { EcoBlock } from '../../eco/estimate';
 import { type Completion, runCompletion } from '../../inference/complete';
 import type { RouteBlock } from '../../routing/route-block';
 import { parseCanonicalRequest } from '../../providers/canonical';
+import { checkRequestShape } from '../../providers/request-shape';
 import { type RouteOverride, parseRouteOverride } from '../../routing/policy';
 import { builder } from '../builder';
 import { ErrorInterface, ForbiddenError, requireScope } from './errors';
@@ -269,6 +270,14 @@ builder.mutationField('complete', (t) =>
         seed: input.seed,
         user: input.user,
       });
+      // The same shape limits as the REST body, `route` and `models` included (request-shape.ts):
+      // nesting, identifier length, NUL; a refusal echoes at most ~100 characters of client text.
+      const shape = checkRequestShape({
+        ...body,
+        ...(route ? { route: compact(route as Record<string, unknown>) } : {}),
+        ...(input.models ? { models: input.models } : {}),
+      });
+      if (!shape.ok) throw new InvalidRequestError(shape.path, `${shape.path}: ${shape.message}`);
       const parsed = parseCanonicalRequest(body);
       if (!parsed.ok) {
         const first = parsed.issues[0]!;
