@@ -109,6 +109,17 @@ describe('a day of data', () => {
     expect(svg.match(/text-anchor="middle"/g)!.length).toBeLessThanOrEqual(8);
   });
 
+  it('labels fewer days when the chart is phone-narrow, so labels never touch', () => {
+    const week = ['11-25', '11-26', '11-27', '11-28', '11-29', '11-30', '12-01'].map((label) => ({
+      label,
+      value: 1,
+    }));
+    const labels = (width: number) =>
+      [...barChart(week, { title: 't', width, fontSize: 13 }).matchAll(/middle">([^<]+)</g)].map((m) => m[1]);
+    expect(labels(1100)).toEqual(week.map((d) => d.label));
+    expect(labels(328)).toEqual(['11-25', '11-27', '11-29', '12-01']);
+  });
+
   it('prints no value over zero bars', () => {
     const svg = barChart(
       [

@@ -25,6 +25,8 @@ export interface ChartOptions {
   fontSize?: number;
   /** Print each non-zero value over its bar (bar charts; use with few bars). */
   values?: boolean;
+  /** The widest a bar may be, px (bar charts): a week on a wide screen stays bars, not blocks. */
+  maxBarWidth?: number;
 }
 
 const esc = (s: string) =>
@@ -52,6 +54,8 @@ interface Frame {
   max: number;
   fmt: (n: number) => string;
   unit: string;
+  /** Font size of the chart's text, px. */
+  fs: number;
 }
 
 function frame(values: number[], o: ChartOptions): Frame {
@@ -74,6 +78,7 @@ function frame(values: number[], o: ChartOptions): Frame {
     max,
     fmt,
     unit: o.unit ? ` ${o.unit}` : '',
+    fs: o.fontSize ?? 11,
   };
 }
 
@@ -93,11 +98,14 @@ function open(f: Frame, o: ChartOptions): string {
 }
 
 /**
- * Labels under the plot: at most ~8, evenly spaced so they never overlap, counted back from the last
- * datum so the latest (today's) bar is always labelled.
+ * Labels under the plot: at most 8, fewer when the plot is too narrow for them, evenly spaced so they
+ * never overlap, counted back from the last datum so the latest (today's) bar is always labelled.
  */
 function xLabels(f: Frame, data: Datum[], xOf: (i: number) => number): string {
-  const step = Math.max(1, Math.ceil(data.length / 8));
+  // As many as fit side by side (≈0.62 em per character and a gap), and never more than 8.
+  const widest = Math.max(1, ...data.map((d) => d.label.length));
+  const fit = Math.max(1, Math.floor(f.plotW / (widest * f.fs * 0.62 + 10)));
+  const step = Math.max(1, Math.ceil(data.length / Math.min(8, fit)));
   const last = data.length - 1;
   return data
     .map((d, i) =>
@@ -125,7 +133,7 @@ export function barChart(data: Datum[], o: ChartOptions): string {
   );
   const yOf = (v: number) => round(f.top + f.plotH - (Math.max(0, v) / f.max) * f.plotH);
   const slot = data.length ? f.plotW / data.length : f.plotW;
-  const bw = Math.max(1, slot * 0.8);
+  const bw = Math.max(1, Math.min(slot * 0.8, o.maxBarWidth ?? Number.POSITIVE_INFINITY));
   const bars = data
     .map((d, i) => {
       const v = Math.max(0, d.value);

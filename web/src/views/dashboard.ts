@@ -52,6 +52,10 @@ interface DashboardData {
 }
 
 const REFRESH_MS = 30_000;
+/** What style.css gives `.charts` as column gap (2rem). */
+const CHART_GAP_PX = 32;
+/** Breakdown charts side by side: three from ~56rem, two from ~34rem, else one. */
+const chartColumns = (width: number) => (width >= 900 ? 3 : width >= 540 ? 2 : 1);
 const NONE = '(none: failed before routing)';
 
 /** Re-renders `el` with `render`, keeping open <details> open and focus on the same summary. */
@@ -160,11 +164,19 @@ function dashboard(element: HTMLElement, client: Client): () => void {
   );
 
   let sub: { unsubscribe(): void } | undefined;
-  const drawCharts = (d: DashboardData, r: DateRange) =>
+  // Charts are drawn at the width they are shown (viewBox = CSS px), so their text stays at the page's
+  // size on a phone and on a wide screen; the day chart spans the grid, the breakdowns share its columns.
+  let drawnWidth = 0;
+  const drawCharts = (d: DashboardData, r: DateRange) => {
+    const width = charts.clientWidth || 320;
+    const cols = chartColumns(width);
+    const col = Math.floor((width - CHART_GAP_PX * (cols - 1)) / cols);
+    drawnWidth = width;
+    charts.className = `charts cols-${cols}`;
     replace(
       charts,
-      seriesChart(d.series, r, bucketOf(r), measure),
-      breakdownChart('chart-model', 'model', 'models', d.byModel, (b) => b.model ?? NONE, measure),
+      seriesChart(d.series, r, bucketOf(r), measure, width),
+      breakdownChart('chart-model', 'model', 'models', d.byModel, (b) => b.model ?? NONE, measure, col),
       breakdownChart(
         'chart-provider',
         'provider',
@@ -172,9 +184,19 @@ function dashboard(element: HTMLElement, client: Client): () => void {
         d.byProvider,
         (b) => b.provider ?? NONE,
         measure,
+        col,
       ),
-      breakdownChart('chart-region', 'region', 'regions', d.byRegion, regionKey, measure),
+      breakdownChart('chart-region', 'region', 'regions', d.byRegion, regionKey, measure, col),
     );
+  };
+  let resizeFrame = 0;
+  const resized = new ResizeObserver(() => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => {
+      if (last && charts.clientWidth !== drawnWidth) drawCharts(last.data, last.range);
+    });
+  });
+  resized.observe(charts);
   const draw = (d: DashboardData, r: DateRange) => {
     last = { data: d, range: r };
     const bucket = bucketOf(r);
@@ -276,6 +298,8 @@ function dashboard(element: HTMLElement, client: Client): () => void {
 
   load(current);
   return () => {
+    resized.disconnect();
+    cancelAnimationFrame(resizeFrame);
     clearInterval(timer);
     clearTimeout(debounce);
     sub?.unsubscribe();

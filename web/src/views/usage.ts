@@ -158,6 +158,7 @@ export function seriesChart(
   r: DateRange,
   bucket: 'DAY' | 'WEEK',
   measure: MeasureKey,
+  width: number,
 ): HTMLElement {
   const spec = MEASURE_SPECS[measure];
   const per = bucket === 'DAY' ? 'day' : 'week';
@@ -188,8 +189,9 @@ export function seriesChart(
     barChart(data, {
       title,
       unit: spec.unit,
-      width: 560,
+      width,
       height: 220,
+      maxBarWidth: 64,
       format: spec.format,
       fontSize: CHART_FONT_PX,
       values: data.length <= 10,
@@ -206,19 +208,27 @@ export function breakdownChart<T extends Measures>(
   rows: T[],
   keyOf: (row: T) => string,
   measure: MeasureKey,
+  width: number,
 ): HTMLElement {
   const spec = MEASURE_SPECS[measure];
   const heading = `${spec.noun} by ${dimension}`;
-  if (!rows.length)
+  // Rows with nothing to draw (requests that failed before routing have no cost or footprint) are left
+  // to the tables.
+  const drawn = rows.filter((m) => spec.datum(m).value > 0);
+  if (!drawn.length)
     return h(
       'figure',
       { id },
       h('figcaption', {}, h('strong', {}, heading)),
-      h('p', { class: 'muted empty' }, 'No requests in this range.'),
+      h(
+        'p',
+        { class: 'muted empty' },
+        rows.length ? 'Zero for every row in this range.' : 'No requests in this range.',
+      ),
     );
   type Row = { label: string; m: Measures };
   const top = topWithOther<Row>(
-    rows.map((m) => ({ label: keyOf(m), m })),
+    drawn.map((m) => ({ label: keyOf(m), m })),
     TOP_ROWS,
     (x) => spec.datum(x.m).value,
     (rest) => ({ label: `Other (${rest.length} ${plural})`, m: sumMeasures(rest.map((x) => x.m)) }),
@@ -228,7 +238,7 @@ export function breakdownChart<T extends Measures>(
     heading,
     hbarChart(
       top.map((x) => ({ label: x.label, ...spec.datum(x.m) })),
-      { title: heading, unit: spec.unit, width: 360, format: spec.format, fontSize: CHART_FONT_PX },
+      { title: heading, unit: spec.unit, width, format: spec.format, fontSize: CHART_FONT_PX },
     ),
   );
 }
