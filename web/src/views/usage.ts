@@ -149,20 +149,18 @@ const figure = (id: string, heading: string, markup: string, note?: string) => {
 };
 
 /**
- * The measure per day (or week) of the range. Leading days without usage are left out (keeping at least
- * a week), so a new instance shows its first days rather than 29 empty bars; quiet days after the first
- * request stay as zero bars. With no usage at all, a sentence says so instead of an empty chart.
+ * The bars of the daily (or weekly) chart: the measure per bucket of the range, labelled MM-DD. Leading
+ * buckets without usage are left out (keeping at least a week), so a new instance shows its first days
+ * rather than 29 empty bars; quiet days after the first request stay as zero bars. `first` is the key of
+ * the first bar; null (no bars) when the range has no usage at all.
  */
-export function seriesChart(
+export function seriesData(
   series: SeriesBucket[],
   r: DateRange,
   bucket: 'DAY' | 'WEEK',
   measure: MeasureKey,
-  width: number,
-): HTMLElement {
+): { data: ChartDatum[]; first: string | null; trimmed: boolean } {
   const spec = MEASURE_SPECS[measure];
-  const per = bucket === 'DAY' ? 'day' : 'week';
-  const heading = `${spec.noun} per ${per}`;
   const keys = bucketKeys(r, bucket);
   const filled = fillBuckets<Measures & { day?: string | null; week?: string | null }>(
     keys,
@@ -171,15 +169,32 @@ export function seriesChart(
     EMPTY,
   );
   const start = firstShown(filled, (m) => m.requests > 0, MIN_DAYS_SHOWN);
-  if (start < 0)
+  if (start < 0) return { data: [], first: null, trimmed: false };
+  return {
+    data: filled.slice(start).map((m, i) => ({ label: keys[start + i]!.slice(5), ...spec.datum(m) })),
+    first: keys[start]!,
+    trimmed: start > 0,
+  };
+}
+
+/** The chart of `seriesData`, or a sentence when the range has no usage. */
+export function seriesChart(
+  series: SeriesBucket[],
+  r: DateRange,
+  bucket: 'DAY' | 'WEEK',
+  measure: MeasureKey,
+  width: number,
+): HTMLElement {
+  const spec = MEASURE_SPECS[measure];
+  const heading = `${spec.noun} per ${bucket === 'DAY' ? 'day' : 'week'}`;
+  const { data, first, trimmed } = seriesData(series, r, bucket, measure);
+  if (!first)
     return h(
       'figure',
       { id: 'chart-day' },
       h('figcaption', {}, h('strong', {}, heading)),
       h('p', { class: 'muted empty' }, `No requests from ${r.from} to ${r.to}.`),
     );
-  const shown = filled.slice(start);
-  const data: ChartDatum[] = shown.map((m, i) => ({ label: keys[start + i]!.slice(5), ...spec.datum(m) }));
   const title = `${heading}${spec.unit && measure !== 'requests' ? ` (${spec.unit})` : ''}${
     measure === 'gco2e' || measure === 'energy' ? '; bar: midpoint, line: range' : ''
   }`;
@@ -196,11 +211,32 @@ export function seriesChart(
       fontSize: CHART_FONT_PX,
       values: data.length <= 10,
     }),
-    start > 0 ? `(from ${keys[start]}: no requests before it in this range)` : undefined,
+    trimmed ? `(from ${first}: no requests before it in this range)` : undefined,
   );
 }
 
-/** One breakdown (by model, provider or region) as horizontal bars, the smallest merged into "Other". */
+/**
+ * The bars of a breakdown (by model, provider or region): rows with something to draw, largest first,
+ * the smallest merged into "Other (n <plural>)" beyond the top 7. Rows at zero (requests that failed
+ * before routing have no cost or footprint) are left to the tables.
+ */
+export function breakdownData<T extends Measures>(
+  rows: T[],
+  keyOf: (row: T) => string,
+  measure: MeasureKey,
+  plural: string,
+): ChartDatum[] {
+  const spec = MEASURE_SPECS[measure];
+  type Row = { label: string; m: Measures };
+  return topWithOther<Row>(
+    rows.filter((m) => spec.datum(m).value > 0).map((m) => ({ label: keyOf(m), m })),
+    TOP_ROWS,
+    (x) => spec.datum(x.m).value,
+    (rest) => ({ label: `Other (${rest.length} ${plural})`, m: sumMeasures(rest.map((x) => x.m)) }),
+  ).map((x) => ({ label: x.label, ...spec.datum(x.m) }));
+}
+
+/** One breakdown as horizontal bars, or a sentence when there is nothing to draw. */
 export function breakdownChart<T extends Measures>(
   id: string,
   dimension: string,
@@ -212,10 +248,8 @@ export function breakdownChart<T extends Measures>(
 ): HTMLElement {
   const spec = MEASURE_SPECS[measure];
   const heading = `${spec.noun} by ${dimension}`;
-  // Rows with nothing to draw (requests that failed before routing have no cost or footprint) are left
-  // to the tables.
-  const drawn = rows.filter((m) => spec.datum(m).value > 0);
-  if (!drawn.length)
+  const data = breakdownData(rows, keyOf, measure, plural);
+  if (!data.length)
     return h(
       'figure',
       { id },
@@ -226,20 +260,10 @@ export function breakdownChart<T extends Measures>(
         rows.length ? 'Zero for every row in this range.' : 'No requests in this range.',
       ),
     );
-  type Row = { label: string; m: Measures };
-  const top = topWithOther<Row>(
-    drawn.map((m) => ({ label: keyOf(m), m })),
-    TOP_ROWS,
-    (x) => spec.datum(x.m).value,
-    (rest) => ({ label: `Other (${rest.length} ${plural})`, m: sumMeasures(rest.map((x) => x.m)) }),
-  );
   return figure(
     id,
     heading,
-    hbarChart(
-      top.map((x) => ({ label: x.label, ...spec.datum(x.m) })),
-      { title: heading, unit: spec.unit, width, format: spec.format, fontSize: CHART_FONT_PX },
-    ),
+    hbarChart(data, { title: heading, unit: spec.unit, width, format: spec.format, fontSize: CHART_FONT_PX }),
   );
 }
 
