@@ -120,6 +120,17 @@ describe('a day of data', () => {
     expect(labels(328)).toEqual(['11-25', '11-27', '11-29', '12-01']);
   });
 
+  it('keeps the last label inside a narrow chart', () => {
+    const month = Array.from({ length: 30 }, (_, i) => ({
+      label: `11-${String(i + 1).padStart(2, '0')}`,
+      value: 1,
+    }));
+    const svg = barChart(month, { title: 't', width: 328, fontSize: 13 });
+    const x = Number(/x="([\d.]+)" y="\d+" text-anchor="middle">11-30</.exec(svg)![1]);
+    // "11-30" is about 5 × 13 × 0.62 ≈ 40 px wide: its centre stays 20 px from the edge.
+    expect(x).toBeLessThanOrEqual(328 - 20);
+  });
+
   it('prints no value over zero bars', () => {
     const svg = barChart(
       [

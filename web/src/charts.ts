@@ -107,10 +107,15 @@ function xLabels(f: Frame, data: Datum[], xOf: (i: number) => number): string {
   const fit = Math.max(1, Math.floor(f.plotW / (widest * f.fs * 0.62 + 10)));
   const step = Math.max(1, Math.ceil(data.length / Math.min(8, fit)));
   const last = data.length - 1;
+  // A label centred on the last (or first) bar of a narrow chart would stick out: keep it inside.
+  const inside = (x: number, label: string) => {
+    const half = (label.length * f.fs * 0.62) / 2;
+    return Math.min(Math.max(x, half), f.w - half);
+  };
   return data
     .map((d, i) =>
       (last - i) % step === 0
-        ? `<text x="${round(xOf(i))}" y="${f.h - 6}" text-anchor="middle">${esc(d.label)}</text>`
+        ? `<text x="${round(inside(xOf(i), d.label))}" y="${f.h - 6}" text-anchor="middle">${esc(d.label)}</text>`
         : '',
     )
     .join('');
