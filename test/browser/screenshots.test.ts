@@ -32,6 +32,7 @@ const PAGES: readonly (readonly [string, string, string, boolean, Setup?])[] = [
   ['dashboard', '/dashboard', '#api-key', false],
   ['settings', '/settings', '#api-key', false],
   ['dashboard-signed-in', '/dashboard', '#requests tbody tr', true, openAttempts],
+  ['dashboard-requests-chart', '/dashboard?measure=requests', '#chart-model svg', true],
   ['settings-signed-in', '/settings', '#candidates li', true],
   ['settings-editing', '/settings', '#candidates li', true, editPolicy],
   ['not-found', '/nope', 'main h1', false],
@@ -85,6 +86,26 @@ describe.skipIf(!HAVE_CHROMIUM)('screenshots', () => {
         expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
         await page.context().close();
       }, 90_000);
+
+      it(`${vpName} ${scheme}, JavaScript off`, async () => {
+        const { page, problems } = await h.open({ viewport, colorScheme: scheme, javaScriptEnabled: false });
+        for (const name of ['dashboard', 'settings']) {
+          await page.goto(`/${name}`);
+          await page.locator('#noscript').waitFor();
+          await page.screenshot({
+            path: screenshotPath(`${name}-noscript-${vpName}-${scheme}`),
+            fullPage: true,
+          });
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `/${name} overflows ${viewport.width} px by ${overflow} px`).toBeLessThanOrEqual(
+            0,
+          );
+        }
+        expect(problems).toEqual([]);
+        await page.context().close();
+      });
     }
   }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, lineChart, niceCeil } from './charts';
+import { barChart, hbarChart, lineChart, niceCeil, topWithOther } from './charts';
 
 describe('charts', () => {
   it('rounds the axis up to 1, 2 or 5 times a power of ten', () => {
@@ -81,5 +81,147 @@ describe('axis labels', () => {
     // "$0.0002" is 7 characters: 7 × 13 × 0.62 + 8 → 65.
     expect(svg).toContain('<line class="axis" x1="65"');
     expect(svg).toContain('<text x="61" y="12" text-anchor="end">$0.0002</text>');
+  });
+});
+
+describe('a day of data', () => {
+  it('draws one labelled bar with its value printed over it', () => {
+    const svg = barChart([{ label: '12-01', value: 4 }], {
+      title: 'Requests per day',
+      width: 248,
+      height: 132,
+      values: true,
+    });
+    expect(svg.match(/<rect class="bar"/g)).toHaveLength(1);
+    expect(svg).toContain('text-anchor="middle">12-01</text>');
+    // The value sits above the bar, which reaches the (raised) top of the plot.
+    expect(svg).toMatch(/<text class="value" x="144" y="\d+(\.\d)?" text-anchor="middle">4<\/text>/);
+    const valueY = Number(/class="value" x="144" y="([\d.]+)"/.exec(svg)![1]);
+    const barY = Number(/class="bar" x="[\d.]+" y="([\d.]+)"/.exec(svg)![1]);
+    expect(valueY).toBeLessThan(barY);
+    expect(valueY).toBeGreaterThan(0);
+  });
+
+  it('always labels the last bar (today), whatever the thinning', () => {
+    const data = Array.from({ length: 30 }, (_, i) => ({ label: `d${i}`, value: i === 29 ? 1 : 0 }));
+    const svg = barChart(data, { title: 't' });
+    expect(svg).toContain('text-anchor="middle">d29</text>');
+    expect(svg.match(/text-anchor="middle"/g)!.length).toBeLessThanOrEqual(8);
+  });
+
+  it('labels fewer days when the chart is phone-narrow, so labels never touch', () => {
+    const week = ['11-25', '11-26', '11-27', '11-28', '11-29', '11-30', '12-01'].map((label) => ({
+      label,
+      value: 1,
+    }));
+    const labels = (width: number) =>
+      [...barChart(week, { title: 't', width, fontSize: 13 }).matchAll(/middle">([^<]+)</g)].map((m) => m[1]);
+    expect(labels(1100)).toEqual(week.map((d) => d.label));
+    expect(labels(328)).toEqual(['11-25', '11-27', '11-29', '12-01']);
+  });
+
+  it('keeps the last label inside a narrow chart', () => {
+    const month = Array.from({ length: 30 }, (_, i) => ({
+      label: `11-${String(i + 1).padStart(2, '0')}`,
+      value: 1,
+    }));
+    const svg = barChart(month, { title: 't', width: 328, fontSize: 13 });
+    const x = Number(/x="([\d.]+)" y="\d+" text-anchor="middle">11-30</.exec(svg)![1]);
+    // "11-30" is about 5 × 13 × 0.62 ≈ 40 px wide: its centre stays 20 px from the edge.
+    expect(x).toBeLessThanOrEqual(328 - 20);
+  });
+
+  it('prints no value over zero bars', () => {
+    const svg = barChart(
+      [
+        { label: 'a', value: 0 },
+        { label: 'b', value: 0 },
+      ],
+      { title: 't', values: true },
+    );
+    expect(svg).not.toContain('class="value"');
+    expect(svg).toContain('height="0"');
+  });
+});
+
+describe('horizontal bars', () => {
+  const opts = { title: 'gCO2e by model', unit: 'gCO2e', width: 360, fontSize: 13 };
+
+  it('draws one row per datum, labels above bars, values after them, scaled to the largest', () => {
+    const svg = hbarChart(
+      [
+        { label: 'openai/gpt-4o-mini', value: 2 },
+        { label: 'mistral/mistral-small-2506', value: 1 },
+      ],
+      opts,
+    );
+    expect(svg).toMatchInlineSnapshot(
+      `"<svg class="chart hbar" viewBox="0 0 360 80" width="360" height="80" role="img" aria-label="gCO2e by model" xmlns="http://www.w3.org/2000/svg"><title>gCO2e by model</title><g><title>openai/gpt-4o-mini: 2 gCO2e</title><text class="label" x="0" y="14">openai/gpt-4o-mini</text><rect class="track" x="0" y="19" width="345" height="15"/><rect class="bar" x="0" y="19" width="345" height="15"/><text class="value" x="349" y="32">2</text></g><g><title>mistral/mistral-small-2506: 1 gCO2e</title><text class="label" x="0" y="54">mistral/mistral-small-2506</text><rect class="track" x="0" y="59" width="345" height="15"/><rect class="bar" x="0" y="59" width="172.5" height="15"/><text class="value" x="176.5" y="72">1</text></g></svg>"`,
+    );
+  });
+
+  it('draws no bar for zero values, and no NaN when every value is zero', () => {
+    const svg = hbarChart(
+      [
+        { label: 'a', value: 0 },
+        { label: 'b', value: 0 },
+      ],
+      opts,
+    );
+    expect(svg).not.toContain('class="bar"');
+    expect(svg).not.toContain('NaN');
+    expect(svg.match(/class="value"[^>]*>0</g)).toHaveLength(2);
+  });
+
+  it('draws a whisker for a range and prints the value past it', () => {
+    const svg = hbarChart([{ label: 'eu', value: 3, min: 2, max: 4 }], opts);
+    // Scaled to the max (4): the plot is 360 − room for "3" (15) → 345 px wide.
+    expect(svg).toContain('<line class="range" x1="172.5" x2="345"');
+    expect(svg).toContain('<text class="value" x="349"');
+    expect(svg).toContain('<title>eu: 3 gCO2e (2–4)</title>');
+  });
+
+  it('cuts labels too long for the row, keeping them whole in the tooltip, and escapes them', () => {
+    const long = `<b>${'x'.repeat(80)}`;
+    const svg = hbarChart([{ label: long, value: 1 }], opts);
+    expect(svg).not.toContain('<b>');
+    expect(svg).toContain(`<title>&lt;b&gt;${'x'.repeat(80)}: 1 gCO2e</title>`);
+    const shown = /class="label"[^>]*>([^<]*)</.exec(svg)![1]!;
+    expect(shown.endsWith('…')).toBe(true);
+    expect(shown.replace('&lt;', '<').replace('&gt;', '>').length).toBeLessThanOrEqual(
+      Math.floor(360 / (13 * 0.6)),
+    );
+  });
+
+  it('makes an empty chart one empty row high, never zero', () => {
+    expect(hbarChart([], opts)).toContain('viewBox="0 0 360 40"');
+  });
+});
+
+describe('the "other" bucket', () => {
+  const sum = (rest: { k: string; v: number }[]) => ({
+    k: `Other (${rest.length})`,
+    v: rest.reduce((t, r) => t + r.v, 0),
+  });
+
+  it('keeps the n largest and merges the rest into one row', () => {
+    const models = Array.from({ length: 40 }, (_, i) => ({ k: `m${i}`, v: i }));
+    const top = topWithOther(models, 7, (r) => r.v, sum);
+    expect(top.map((r) => r.k)).toEqual(['m39', 'm38', 'm37', 'm36', 'm35', 'm34', 'm33', 'Other (33)']);
+    expect(top.at(-1)!.v).toBe((32 * 33) / 2);
+  });
+
+  it('merges nothing when one row more than n would be all that is left', () => {
+    const rows = Array.from({ length: 8 }, (_, i) => ({ k: `m${i}`, v: 8 - i }));
+    expect(topWithOther(rows, 7, (r) => r.v, sum).map((r) => r.k)).toEqual(rows.map((r) => r.k));
+  });
+
+  it('keeps the given order among equal values (zero rows included)', () => {
+    const rows = [
+      { k: 'a', v: 0 },
+      { k: 'b', v: 0 },
+      { k: 'c', v: 1 },
+    ];
+    expect(topWithOther(rows, 7, (r) => r.v, sum).map((r) => r.k)).toEqual(['c', 'a', 'b']);
   });
 });

@@ -4,6 +4,7 @@ import {
   bucketOf,
   dayCount,
   fillBuckets,
+  firstShown,
   lastDays,
   mondayOf,
   parseRange,
@@ -49,5 +50,21 @@ describe('dates', () => {
     const keys = bucketKeys({ from: '2026-11-19', to: '2026-11-21' }, 'DAY');
     const filled = fillBuckets(keys, [{ day: '2026-11-20', n: 3 }], (b) => b.day, { day: null, n: 0 });
     expect(filled.map((b) => b.n)).toEqual([0, 3, 0]);
+  });
+});
+
+describe('where the daily chart starts', () => {
+  const has = (n: number) => n > 0;
+  it('starts a week before the end when the only usage is today', () => {
+    const month = [...Array(29).fill(0), 3];
+    expect(firstShown(month, has, 7)).toBe(23);
+  });
+  it('starts at the first day with usage when that leaves more than a week', () => {
+    expect(firstShown([0, 0, 0, 1, 0, 0, 0, 0, 0, 2], has, 7)).toBe(3);
+  });
+  it('keeps every day of a range shorter than a week, and says -1 with no usage', () => {
+    expect(firstShown([0, 0, 5], has, 7)).toBe(0);
+    expect(firstShown([0, 0, 0], has, 7)).toBe(-1);
+    expect(firstShown([], has, 7)).toBe(-1);
   });
 });

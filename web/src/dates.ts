@@ -64,3 +64,14 @@ export function fillBuckets<T>(keys: string[], items: T[], keyOf: (t: T) => stri
   const byKey = new Map(items.map((t) => [keyOf(t), t] as const));
   return keys.map((k) => byKey.get(k) ?? empty);
 }
+
+/**
+ * Where a chart of `items` (one per bucket, in order) should start: at the first item with data, but
+ * early enough to show at least `keep` items when there are that many, so a first day of use draws a
+ * week with one bar rather than a month of empty ones. -1 when no item has data.
+ */
+export function firstShown<T>(items: T[], hasData: (t: T) => boolean, keep: number): number {
+  const first = items.findIndex(hasData);
+  if (first < 0) return -1;
+  return Math.max(0, Math.min(first, items.length - keep));
+}

@@ -1,4 +1,7 @@
-/** The credits panel of the dashboard: balance, what is available, and the latest ledger entries. */
+/**
+ * The credits panel of the dashboard: balance, what is available, and the latest ledger entries folded
+ * away (a user reads the balance; the ledger is there when they ask why).
+ */
 import { h } from '../dom';
 import { cost, signedCost, utcTime } from '../format';
 import { dataTable } from './usage';
@@ -30,16 +33,31 @@ export function creditsPanel(c: CreditsData): HTMLElement[] {
           )
         : null,
     ),
-    dataTable(
-      'ledger',
-      ['Latest ledger entries, newest first. Grants add credit; each request spends its cost.'],
-      [
-        { label: 'Entry', cell: (e) => (e.note ? `${e.kind}: ${e.note}` : e.kind) },
-        { label: 'When (UTC)', cell: (e) => utcTime(e.createdAt) },
-        { label: 'Amount', num: true, cell: (e) => signedCost(e.amountUsd) },
-      ],
-      c.ledger.nodes,
-      (e) => ({ 'data-kind': e.kind }),
+    h(
+      'details',
+      { class: 'ledger', id: 'ledger-details' },
+      h(
+        'summary',
+        {},
+        c.ledger.nodes.length
+          ? `Ledger: the latest ${c.ledger.nodes.length} entr${c.ledger.nodes.length === 1 ? 'y' : 'ies'}`
+          : 'Ledger: no entries yet',
+      ),
+      ledgerTable(c),
     ),
   ];
+}
+
+function ledgerTable(c: CreditsData): HTMLElement {
+  return dataTable(
+    'ledger',
+    ['Latest ledger entries, newest first. Grants add credit; each request spends its cost.'],
+    [
+      { label: 'Entry', cell: (e) => (e.note ? `${e.kind}: ${e.note}` : e.kind) },
+      { label: 'When (UTC)', cell: (e) => utcTime(e.createdAt) },
+      { label: 'Amount', num: true, cell: (e) => signedCost(e.amountUsd) },
+    ],
+    c.ledger.nodes,
+    (e) => ({ 'data-kind': e.kind }),
+  );
 }

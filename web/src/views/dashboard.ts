@@ -1,8 +1,10 @@
 /**
- * The dashboard: credits, usage over a date range (totals, charts per day, tables by model, provider and
- * region) and the most recent requests with their route and eco estimate. One GraphQL request draws it
- * all; it is sent again when the range changes, on "Refresh", and every 30 s while the tab is visible.
- * The range lives in the URL (?from=…&to=…) so a view can be shared or reloaded.
+ * The dashboard opens on the figures: the totals of a date range, then charts of one measure (gCO2e,
+ * energy, cost or requests) per day and by model, provider and region, export buttons for the range,
+ * the same figures as tables (folded), the credit balance with its ledger (folded), and the most recent
+ * requests with their route and eco estimate. One GraphQL request draws it all; it is sent again when the
+ * range changes, on "Refresh", and every 30 s while the tab is visible. The range and the measure live
+ * in the URL (?from=…&to=…&measure=…) so a view can be shared or reloaded.
  */
 import type { Client } from '@urql/core';
 import { type DateRange, bucketOf, lastDays, parseRange, toFilter } from '../dates';
@@ -10,15 +12,20 @@ import { h, replace } from '../dom';
 import { limitsNote } from '../limits';
 import { signedIn } from './account';
 import { CREDITS_FIELDS, type CreditsData, creditsPanel } from './credits';
+import { exportButtons } from './exports';
 import { REQUEST_FIELDS, type RequestNode, requestsTable } from './requests';
 import {
   MEASURES_FRAGMENT,
+  MEASURE_SPECS,
+  type MeasureKey,
   type Measures,
   type SeriesBucket,
+  breakdownChart,
   breakdownTable,
+  isMeasureKey,
+  seriesChart,
   seriesTable,
   totalsList,
-  usageCharts,
 } from './usage';
 
 const DASHBOARD_QUERY = /* GraphQL */ `
@@ -45,6 +52,10 @@ interface DashboardData {
 }
 
 const REFRESH_MS = 30_000;
+/** What style.css gives `.charts` as column gap (2rem). */
+const CHART_GAP_PX = 32;
+/** Breakdown charts side by side: three from ~56rem, two from ~34rem, else one. */
+const chartColumns = (width: number) => (width >= 900 ? 3 : width >= 540 ? 2 : 1);
 const NONE = '(none: failed before routing)';
 
 /** Re-renders `el` with `render`, keeping open <details> open and focus on the same summary. */
@@ -68,8 +79,18 @@ function rangeFromUrl(): DateRange {
   return parseRange(q.get('from'), q.get('to')) ?? lastDays(Date.now());
 }
 
+const regionKey = (b: { region: string | null; country: string | null }) =>
+  b.region ? `${b.region}${b.country ? ` (${b.country})` : ''}` : NONE;
+
+function measureFromUrl(): MeasureKey {
+  const m = new URLSearchParams(location.search).get('measure');
+  return isMeasureKey(m) ? m : 'gco2e';
+}
+
 function dashboard(element: HTMLElement, client: Client): () => void {
   let current = rangeFromUrl();
+  let measure = measureFromUrl();
+  let last: { data: DashboardData; range: DateRange } | undefined;
   const from = h('input', { type: 'date', name: 'from', id: 'from', required: true, value: current.from });
   const to = h('input', { type: 'date', name: 'to', id: 'to', required: true, value: current.to });
   const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
@@ -78,8 +99,10 @@ function dashboard(element: HTMLElement, client: Client): () => void {
   const status = h('span', { role: 'status', id: 'dashboard-status' }, 'Loading…');
   const updated = h('span', { id: 'dashboard-updated' });
   const statusLine = h('p', { class: 'muted' }, status, ' ', updated);
+  const totals = h('div', { id: 'totals-body' });
+  const charts = h('div', { class: 'charts', id: 'charts' });
+  const tables = h('div', { id: 'usage-tables' });
   const credits = h('div', { id: 'credits-body' });
-  const usage = h('div', { id: 'usage-body' });
   const recent = h('div', { id: 'recent-body' });
   const form = h(
     'form',
@@ -89,21 +112,48 @@ function dashboard(element: HTMLElement, client: Client): () => void {
     h('button', { type: 'submit' }, 'Show'),
     refresh,
   );
+  const measures = h(
+    'fieldset',
+    { class: 'measure', id: 'measure' },
+    h('legend', {}, 'Charts show'),
+    ...(Object.keys(MEASURE_SPECS) as MeasureKey[]).map((k) => {
+      const input = h('input', { type: 'radio', name: 'measure', value: k, checked: k === measure });
+      input.addEventListener('change', () => {
+        if (!input.checked) return;
+        measure = k;
+        const q = new URLSearchParams(location.search);
+        q.set('measure', k);
+        history.replaceState(null, '', `?${q}`);
+        if (last) drawCharts(last.data, last.range);
+      });
+      return h('label', {}, input, ` ${MEASURE_SPECS[k].label}`);
+    }),
+  );
   replace(
     element,
-    h(
-      'section',
-      { id: 'credits', 'aria-labelledby': 'credits-h' },
-      h('h2', { id: 'credits-h' }, 'Credits'),
-      credits,
-    ),
     h(
       'section',
       { id: 'usage', 'aria-labelledby': 'usage-h' },
       h('h2', { id: 'usage-h' }, 'Usage, cost and carbon'),
       form,
       statusLine,
-      usage,
+      totals,
+      limitsNote('p'),
+      measures,
+      charts,
+      exportButtons(() => current),
+      h(
+        'details',
+        { class: 'series', id: 'usage-tables-details' },
+        h('summary', {}, 'The same figures as tables'),
+        tables,
+      ),
+    ),
+    h(
+      'section',
+      { id: 'credits', 'aria-labelledby': 'credits-h' },
+      h('h2', { id: 'credits-h' }, 'Credits'),
+      credits,
     ),
     h(
       'section',
@@ -114,30 +164,57 @@ function dashboard(element: HTMLElement, client: Client): () => void {
   );
 
   let sub: { unsubscribe(): void } | undefined;
-  const draw = (d: DashboardData, r: DateRange) => {
-    const bucket = bucketOf(r);
-    replace(credits, ...creditsPanel(d.credits));
-    rerender(usage, () =>
-      replace(
-        usage,
-        totalsList(d.totals[0]),
-        usageCharts(d.series, r, bucket),
-        seriesTable(d.series, bucket),
-        h('h3', {}, 'By model'),
-        breakdownTable('by-model', 'Usage by model served.', 'Model', d.byModel, (b) => b.model ?? NONE),
-        h('h3', {}, 'By provider'),
-        breakdownTable(
-          'by-provider',
-          'Usage by provider.',
-          'Provider',
-          d.byProvider,
-          (b) => b.provider ?? NONE,
-        ),
-        h('h3', {}, 'By region'),
-        breakdownTable('by-region', 'Usage by serving region.', 'Region', d.byRegion, (b) =>
-          b.region ? `${b.region}${b.country ? ` (${b.country})` : ''}` : NONE,
-        ),
+  // Charts are drawn at the width they are shown (viewBox = CSS px), so their text stays at the page's
+  // size on a phone and on a wide screen; the day chart spans the grid, the breakdowns share its columns.
+  let drawnWidth = 0;
+  const drawCharts = (d: DashboardData, r: DateRange) => {
+    const width = charts.clientWidth || 320;
+    const cols = chartColumns(width);
+    const col = Math.floor((width - CHART_GAP_PX * (cols - 1)) / cols);
+    drawnWidth = width;
+    charts.className = `charts cols-${cols}`;
+    replace(
+      charts,
+      seriesChart(d.series, r, bucketOf(r), measure, width),
+      breakdownChart('chart-model', 'model', 'models', d.byModel, (b) => b.model ?? NONE, measure, col),
+      breakdownChart(
+        'chart-provider',
+        'provider',
+        'providers',
+        d.byProvider,
+        (b) => b.provider ?? NONE,
+        measure,
+        col,
       ),
+      breakdownChart('chart-region', 'region', 'regions', d.byRegion, regionKey, measure, col),
+    );
+  };
+  let resizeFrame = 0;
+  const resized = new ResizeObserver(() => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => {
+      if (last && charts.clientWidth !== drawnWidth) drawCharts(last.data, last.range);
+    });
+  });
+  resized.observe(charts);
+  const draw = (d: DashboardData, r: DateRange) => {
+    last = { data: d, range: r };
+    const bucket = bucketOf(r);
+    replace(totals, totalsList(d.totals[0]));
+    drawCharts(d, r);
+    rerender(credits, () => replace(credits, ...creditsPanel(d.credits)));
+    replace(
+      tables,
+      seriesTable(d.series, bucket),
+      breakdownTable('by-model', 'Usage by model served.', 'Model', d.byModel, (b) => b.model ?? NONE),
+      breakdownTable(
+        'by-provider',
+        'Usage by provider.',
+        'Provider',
+        d.byProvider,
+        (b) => b.provider ?? NONE,
+      ),
+      breakdownTable('by-region', 'Usage by serving region.', 'Region', d.byRegion, regionKey),
     );
     const nodes = d.requests.nodes;
     rerender(recent, () =>
@@ -221,6 +298,8 @@ function dashboard(element: HTMLElement, client: Client): () => void {
 
   load(current);
   return () => {
+    resized.disconnect();
+    cancelAnimationFrame(resizeFrame);
     clearInterval(timer);
     clearTimeout(debounce);
     sub?.unsubscribe();

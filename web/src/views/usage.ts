@@ -1,22 +1,24 @@
 /**
- * The usage part of the dashboard, drawn from `usage` buckets: totals, four small charts per day (or
- * week) and tables by model, provider and region. Energy and gCO2e are ranges; bars show the midpoint
- * with a whisker from min to max, tables show "min–max". Every carbon figure sits next to its limits.
+ * The usage part of the dashboard, drawn from `usage` buckets: the totals of the range, then charts of
+ * one measure (gCO2e, energy, cost or requests) per day and by model, provider and region, and the same
+ * figures as tables. Energy and gCO2e are ranges; bars show the midpoint with a whisker from min to max,
+ * tables show "min–max". The estimate's limits are said once for the section, by the caller.
  */
-import { barChart } from '../charts';
-import { type DateRange, bucketKeys, fillBuckets } from '../dates';
+import { type Datum as ChartDatum, barChart, hbarChart, topWithOther } from '../charts';
+import { type DateRange, bucketKeys, fillBuckets, firstShown } from '../dates';
 import { h } from '../dom';
 import { type MinMax, cost, int, mid, range, sig } from '../format';
-import { limitsNote } from '../limits';
 
 /** The fields every bucket of the dashboard asks for. */
 export const MEASURES_FRAGMENT = /* GraphQL */ `
-  fragment Measures on UsageBucket { requests errors costUsd energyWh { min max } gco2e { min max } }
+  fragment Measures on UsageBucket { requests errors inputTokens outputTokens costUsd energyWh { min max } gco2e { min max } }
 `;
 
 export interface Measures {
   requests: number;
   errors: number;
+  inputTokens: number;
+  outputTokens: number;
   costUsd: number;
   energyWh: MinMax;
   gco2e: MinMax;
@@ -30,31 +32,135 @@ export interface SeriesBucket extends Measures {
 const EMPTY: Measures = {
   requests: 0,
   errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
   costUsd: 0,
   energyWh: { min: 0, max: 0 },
   gco2e: { min: 0, max: 0 },
 };
 
-/** The totals of the range as a definition list. */
-export function totalsList(t: Measures | undefined): HTMLElement {
-  const m = t ?? EMPTY;
-  const item = (label: string, value: string, id: string) =>
-    h('div', {}, h('dt', {}, label), h('dd', { id }, value));
-  return h(
-    'dl',
-    { class: 'totals' },
-    item('Requests', int(m.requests), 'total-requests'),
-    item('Errors', int(m.errors), 'total-errors'),
-    item('Cost', cost(m.costUsd), 'total-cost'),
-    item('Energy', `${range(m.energyWh)} Wh`, 'total-wh'),
-    item('Carbon', `${range(m.gco2e)} gCO2e`, 'total-gco2e'),
+/** The sum of buckets (for the "other" row of a chart). */
+export function sumMeasures(rows: Measures[]): Measures {
+  const add = (a: MinMax, b: MinMax) => ({ min: a.min + b.min, max: a.max + b.max });
+  return rows.reduce<Measures>(
+    (t, m) => ({
+      requests: t.requests + m.requests,
+      errors: t.errors + m.errors,
+      inputTokens: t.inputTokens + m.inputTokens,
+      outputTokens: t.outputTokens + m.outputTokens,
+      costUsd: t.costUsd + m.costUsd,
+      energyWh: add(t.energyWh, m.energyWh),
+      gco2e: add(t.gco2e, m.gco2e),
+    }),
+    EMPTY,
   );
 }
 
-const money = (n: number) => (n === 0 ? '0' : `$${sig(n, 2)}`);
+/** The totals of the range as a definition list: the first thing the dashboard shows. */
+export function totalsList(t: Measures | undefined): HTMLElement {
+  const m = t ?? EMPTY;
+  const item = (label: string, id: string, value: string, detail?: string) =>
+    h(
+      'div',
+      {},
+      h('dt', {}, label),
+      h('dd', {}, h('span', { id }, value), detail ? h('small', { class: 'muted' }, detail) : null),
+    );
+  return h(
+    'dl',
+    { class: 'totals', id: 'totals' },
+    item(
+      'Requests',
+      'total-requests',
+      int(m.requests),
+      m.errors ? `${int(m.errors)} error${m.errors === 1 ? '' : 's'}` : undefined,
+    ),
+    item(
+      'Tokens',
+      'total-tokens',
+      int(m.inputTokens + m.outputTokens),
+      `${int(m.inputTokens)} in, ${int(m.outputTokens)} out`,
+    ),
+    item('Cost', 'total-cost', cost(m.costUsd)),
+    item('Energy', 'total-wh', `${range(m.energyWh)} Wh`),
+    item('Carbon', 'total-gco2e', `${range(m.gco2e)} gCO2e`),
+  );
+}
 
-/** Four small bar charts over every bucket of the range (quiet days as zero bars). */
-export function usageCharts(series: SeriesBucket[], r: DateRange, bucket: 'DAY' | 'WEEK'): HTMLElement {
+/** What the charts can show, each bar sized by it. */
+export type MeasureKey = 'gco2e' | 'energy' | 'cost' | 'requests';
+
+interface MeasureSpec {
+  /** The radio button's label. */
+  label: string;
+  /** Chart titles: "<noun> per day", "<noun> by model". */
+  noun: string;
+  unit: string;
+  format: (n: number) => string;
+  datum: (m: Measures) => { value: number; min?: number; max?: number };
+}
+
+const ranged = (r: MinMax) => ({ value: mid(r), min: r.min, max: r.max });
+
+export const MEASURE_SPECS: Record<MeasureKey, MeasureSpec> = {
+  gco2e: {
+    label: 'Carbon',
+    noun: 'gCO2e',
+    unit: 'gCO2e',
+    format: (n) => sig(n),
+    datum: (m) => ranged(m.gco2e),
+  },
+  energy: {
+    label: 'Energy',
+    noun: 'Energy, Wh',
+    unit: 'Wh',
+    format: (n) => sig(n),
+    datum: (m) => ranged(m.energyWh),
+  },
+  cost: { label: 'Cost', noun: 'Cost, USD', unit: '', format: cost, datum: (m) => ({ value: m.costUsd }) },
+  requests: {
+    label: 'Requests',
+    noun: 'Requests',
+    unit: 'requests',
+    format: int,
+    datum: (m) => ({ value: m.requests }),
+  },
+};
+
+export const isMeasureKey = (s: string | null): s is MeasureKey => !!s && s in MEASURE_SPECS;
+
+/** What style.css gives `.charts .chart text`. */
+const CHART_FONT_PX = 13;
+/** Days always shown by the daily chart (when the range has them), even before the first request. */
+const MIN_DAYS_SHOWN = 7;
+/** Bars of a breakdown chart before the rest are merged into "Other". */
+const TOP_ROWS = 7;
+
+const figure = (id: string, heading: string, markup: string, note?: string) => {
+  const holder = h('div', { class: 'chart-box' });
+  // charts.ts escapes every text it writes; this is the one place markup is parsed.
+  holder.innerHTML = markup;
+  return h(
+    'figure',
+    { id },
+    h('figcaption', {}, h('strong', {}, heading), note ? h('span', { class: 'muted' }, ` ${note}`) : null),
+    holder,
+  );
+};
+
+/**
+ * The bars of the daily (or weekly) chart: the measure per bucket of the range, labelled MM-DD. Leading
+ * buckets without usage are left out (keeping at least a week), so a new instance shows its first days
+ * rather than 29 empty bars; quiet days after the first request stay as zero bars. `first` is the key of
+ * the first bar; null (no bars) when the range has no usage at all.
+ */
+export function seriesData(
+  series: SeriesBucket[],
+  r: DateRange,
+  bucket: 'DAY' | 'WEEK',
+  measure: MeasureKey,
+): { data: ChartDatum[]; first: string | null; trimmed: boolean } {
+  const spec = MEASURE_SPECS[measure];
   const keys = bucketKeys(r, bucket);
   const filled = fillBuckets<Measures & { day?: string | null; week?: string | null }>(
     keys,
@@ -62,67 +168,104 @@ export function usageCharts(series: SeriesBucket[], r: DateRange, bucket: 'DAY' 
     (b) => (bucket === 'DAY' ? b.day : b.week) ?? null,
     EMPTY,
   );
-  const per = bucket === 'DAY' ? 'day' : 'week';
-  const label = (i: number) => keys[i]!.slice(5);
-  const svg = (title: string, unit: string, format: (n: number) => string, pick: (m: Measures) => Datum) =>
-    barChart(
-      filled.map((m, i) => ({ label: label(i), ...pick(m) })),
-      { title, unit, width: 420, height: 180, format, fontSize: CHART_FONT_PX },
-    );
-  const figure = (id: string, heading: string, markup: string, note?: HTMLElement) => {
-    const holder = h('div', { class: 'chart-box' });
-    // charts.ts escapes every text it writes; this is the one place markup is parsed.
-    holder.innerHTML = markup;
-    return h('figure', { id }, h('figcaption', {}, h('strong', {}, heading), note ?? null), holder);
+  const start = firstShown(filled, (m) => m.requests > 0, MIN_DAYS_SHOWN);
+  if (start < 0) return { data: [], first: null, trimmed: false };
+  return {
+    data: filled.slice(start).map((m, i) => ({ label: keys[start + i]!.slice(5), ...spec.datum(m) })),
+    first: keys[start]!,
+    trimmed: start > 0,
   };
-  const ranged = (r2: MinMax) => ({ value: mid(r2), min: r2.min, max: r2.max });
-  return h(
-    'div',
-    { class: 'charts' },
-    figure(
-      'chart-cost',
-      `Cost per ${per} (USD)`,
-      svg(`Cost per ${per}, USD`, 'USD', money, (m) => ({ value: m.costUsd })),
-    ),
-    figure(
-      'chart-requests',
-      `Requests per ${per}`,
-      svg(
-        `Requests per ${per}`,
-        'requests',
-        (n) => int(n),
-        (m) => ({ value: m.requests }),
-      ),
-    ),
-    figure(
-      'chart-energy',
-      `Energy per ${per} (Wh)`,
-      svg(
-        `Energy per ${per}, Wh (bar: midpoint, line: range)`,
-        'Wh',
-        (n) => sig(n),
-        (m) => ranged(m.energyWh),
-      ),
-      limitsNote('span'),
-    ),
-    figure(
-      'chart-carbon',
-      `Carbon per ${per} (gCO2e)`,
-      svg(
-        `Carbon per ${per}, gCO2e (bar: midpoint, line: range)`,
-        'gCO2e',
-        (n) => sig(n),
-        (m) => ranged(m.gco2e),
-      ),
-      limitsNote('span'),
-    ),
+}
+
+/** The chart of `seriesData`, or a sentence when the range has no usage. */
+export function seriesChart(
+  series: SeriesBucket[],
+  r: DateRange,
+  bucket: 'DAY' | 'WEEK',
+  measure: MeasureKey,
+  width: number,
+): HTMLElement {
+  const spec = MEASURE_SPECS[measure];
+  const heading = `${spec.noun} per ${bucket === 'DAY' ? 'day' : 'week'}`;
+  const { data, first, trimmed } = seriesData(series, r, bucket, measure);
+  if (!first)
+    return h(
+      'figure',
+      { id: 'chart-day' },
+      h('figcaption', {}, h('strong', {}, heading)),
+      h('p', { class: 'muted empty' }, `No requests from ${r.from} to ${r.to}.`),
+    );
+  const title = `${heading}${spec.unit && measure !== 'requests' ? ` (${spec.unit})` : ''}${
+    measure === 'gco2e' || measure === 'energy' ? '; bar: midpoint, line: range' : ''
+  }`;
+  return figure(
+    'chart-day',
+    heading,
+    barChart(data, {
+      title,
+      unit: spec.unit,
+      width,
+      height: 220,
+      maxBarWidth: 64,
+      format: spec.format,
+      fontSize: CHART_FONT_PX,
+      values: data.length <= 10,
+    }),
+    trimmed ? `(from ${first}: no requests before it in this range)` : undefined,
   );
 }
 
-type Datum = { value: number; min?: number; max?: number };
+/**
+ * The bars of a breakdown (by model, provider or region): rows with something to draw, largest first,
+ * the smallest merged into "Other (n <plural>)" beyond the top 7. Rows at zero (requests that failed
+ * before routing have no cost or footprint) are left to the tables.
+ */
+export function breakdownData<T extends Measures>(
+  rows: T[],
+  keyOf: (row: T) => string,
+  measure: MeasureKey,
+  plural: string,
+): ChartDatum[] {
+  const spec = MEASURE_SPECS[measure];
+  type Row = { label: string; m: Measures };
+  return topWithOther<Row>(
+    rows.filter((m) => spec.datum(m).value > 0).map((m) => ({ label: keyOf(m), m })),
+    TOP_ROWS,
+    (x) => spec.datum(x.m).value,
+    (rest) => ({ label: `Other (${rest.length} ${plural})`, m: sumMeasures(rest.map((x) => x.m)) }),
+  ).map((x) => ({ label: x.label, ...spec.datum(x.m) }));
+}
 
-/** What style.css gives `.charts .chart text`. */
-const CHART_FONT_PX = 13;
+/** One breakdown as horizontal bars, or a sentence when there is nothing to draw. */
+export function breakdownChart<T extends Measures>(
+  id: string,
+  dimension: string,
+  plural: string,
+  rows: T[],
+  keyOf: (row: T) => string,
+  measure: MeasureKey,
+  width: number,
+): HTMLElement {
+  const spec = MEASURE_SPECS[measure];
+  const heading = `${spec.noun} by ${dimension}`;
+  const data = breakdownData(rows, keyOf, measure, plural);
+  if (!data.length)
+    return h(
+      'figure',
+      { id },
+      h('figcaption', {}, h('strong', {}, heading)),
+      h(
+        'p',
+        { class: 'muted empty' },
+        rows.length ? 'Zero for every row in this range.' : 'No requests in this range.',
+      ),
+    );
+  return figure(
+    id,
+    heading,
+    hbarChart(data, { title: heading, unit: spec.unit, width, format: spec.format, fontSize: CHART_FONT_PX }),
+  );
+}
 
 export interface Column<T> {
   label: string;
@@ -196,32 +339,27 @@ export function breakdownTable<T extends Measures>(
   const sorted = [...rows].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
   return dataTable<T>(
     id,
-    [h('strong', {}, title), ' ', limitsNote('span')],
+    [h('strong', {}, title)],
     [{ label: keyLabel, cell: (r) => keyOf(r) }, ...(measureColumns as Column<T>[])],
     sorted,
     (r) => ({ 'data-key': keyOf(r) }),
   );
 }
 
-/** The charts' figures as a table, for screen readers and exact values. */
+/** The daily (or weekly) figures as a table, for screen readers and exact values. */
 export function seriesTable(series: SeriesBucket[], bucket: 'DAY' | 'WEEK'): HTMLElement {
   const keyOf = (b: SeriesBucket) => (bucket === 'DAY' ? b.day : b.week) ?? '';
   const rows = [...series].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
-  return h(
-    'details',
-    { class: 'series' },
-    h('summary', {}, `The ${bucket === 'DAY' ? 'daily' : 'weekly'} figures as a table`),
-    dataTable<SeriesBucket>(
-      'series',
-      [
-        bucket === 'DAY' ? 'Days with usage (UTC). ' : 'Weeks with usage (from Monday, UTC). ',
-        limitsNote('span'),
-      ],
-      [
-        { label: bucket === 'DAY' ? 'Day' : 'Week of', cell: keyOf },
-        ...(measureColumns as Column<SeriesBucket>[]),
-      ],
-      rows,
-    ),
+  return dataTable<SeriesBucket>(
+    'series',
+    [
+      h('strong', {}, bucket === 'DAY' ? 'Usage per day.' : 'Usage per week.'),
+      bucket === 'DAY' ? ' Days with usage (UTC).' : ' Weeks with usage (from Monday, UTC).',
+    ],
+    [
+      { label: bucket === 'DAY' ? 'Day' : 'Week of', cell: keyOf },
+      ...(measureColumns as Column<SeriesBucket>[]),
+    ],
+    rows,
   );
 }
