@@ -26,6 +26,7 @@ const principal: Principal = {
   policyId: null,
   requestsPerMinute: null,
   tokensPerMinute: null,
+  cacheTtlSeconds: null,
 };
 
 /** A key store that accepts one key without a database, and counts what it was asked. */

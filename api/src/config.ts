@@ -52,6 +52,14 @@ const EnvSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** Share of the original answer's charge a response-cache hit costs (0 = free, 1 = full price). */
+  LOWROUTER_CACHE_HIT_PRICE: z.coerce.number().min(0).max(1).default(0),
+  /** Longest a cached answer may be kept, seconds (caps `cache.ttlSeconds` and a key's setting). */
+  LOWROUTER_CACHE_MAX_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
   LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Labels the UI as showing demo data (set by `pnpm demo`). */
   LOWROUTER_DEMO: z
@@ -81,6 +89,9 @@ export type Config = {
   failedAuthPerMinute: number;
   trustProxy: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Response cache: fraction of the original charge a hit costs, and the longest TTL (s). */
+  cacheHitPrice: number;
+  cacheMaxTtlSeconds: number;
   /** Worker processes `lowrouter start` runs on PostgreSQL (one per core unless LOWROUTER_WORKERS). */
   workers: number;
   demo: boolean;
@@ -115,6 +126,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     failedAuthPerMinute: e.LOWROUTER_FAILED_AUTH_PER_MINUTE,
     trustProxy: e.LOWROUTER_TRUST_PROXY,
     logLevel: e.LOWROUTER_LOG_LEVEL,
+    cacheHitPrice: e.LOWROUTER_CACHE_HIT_PRICE,
+    cacheMaxTtlSeconds: e.LOWROUTER_CACHE_MAX_TTL_SECONDS,
     workers: e.LOWROUTER_WORKERS ?? availableParallelism(),
     demo: e.LOWROUTER_DEMO,
     env: { ...env },

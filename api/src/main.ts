@@ -15,6 +15,7 @@ import type { Config } from './config';
 import { type DbHandle, openDb } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedCatalog } from './db/seed';
+import { purgeExpiredAnswers } from './inference/cache';
 import { type Logger, createLogger } from './log';
 
 export interface Gateway {
@@ -80,6 +81,15 @@ export async function startGateway(
   await maintain();
   const partitionTimer = setInterval(maintain, 6 * 3_600_000);
   partitionTimer.unref();
+  // Expired response-cache answers are never served (the lookup checks expires_at); this frees their
+  // space. Every ten minutes; harmless when several nodes do it at once.
+  const purgeCache = () =>
+    purgeExpiredAnswers(db.db, new Date()).then(
+      (n) => n && log.debug('response cache purged', { expired: n }),
+      (err) => log.error('response cache purge failed', { error: String(err) }),
+    );
+  const cacheTimer = setInterval(purgeCache, 10 * 60_000);
+  cacheTimer.unref();
   const keys = createKeyStore(db.db, secret, { maxEntries: config.keyCacheMax });
   const inference = await createInference(db, config, log);
   const app = createApp({ config, db, log, keys, inference: inference.deps });
@@ -123,6 +133,7 @@ export async function startGateway(
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
         clearInterval(partitionTimer);
+        clearInterval(cacheTimer);
         await inference.close();
         await keys.close();
         await closeUpstreamDispatchers();

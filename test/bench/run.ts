@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   'pglite-thread': () => import('./pglite-thread'),
   load: () => import('./load'),
   concurrency: () => import('./concurrency'),
+  cache: () => import('./cache'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -19,6 +19,7 @@ const principal: Principal = {
   policyId: null,
   requestsPerMinute: null,
   tokensPerMinute: null,
+  cacheTtlSeconds: null,
 };
 
 // The schema and plugins as app.ts wires them; resolvers only see the server context here.

@@ -49,6 +49,13 @@ export interface UsageMeasures {
   gco2eMin: number;
   gco2eMax: number;
   latencyMsSum: number;
+  /** Response-cache hits, the µUSD they saved, and the original estimates they did not spend. */
+  cacheHits: number;
+  costSavedMicro: number;
+  avoidedEnergyWhMin: number;
+  avoidedEnergyWhMax: number;
+  avoidedGco2eMin: number;
+  avoidedGco2eMax: number;
 }
 
 export type UsageBucket = Record<UsageGroupBy, string | null> & {
@@ -90,6 +97,12 @@ const MEASURE_COLUMNS = [
   ['gco2eMin', 'gco2e_min'],
   ['gco2eMax', 'gco2e_max'],
   ['latencyMsSum', 'latency_ms_sum'],
+  ['cacheHits', 'cache_hits'],
+  ['costSavedMicro', 'cost_saved_micro'],
+  ['avoidedEnergyWhMin', 'avoided_energy_wh_min'],
+  ['avoidedEnergyWhMax', 'avoided_energy_wh_max'],
+  ['avoidedGco2eMin', 'avoided_gco2e_min'],
+  ['avoidedGco2eMax', 'avoided_gco2e_max'],
 ] as const satisfies readonly (readonly [keyof UsageMeasures, string])[];
 
 /** The same dimension read from the rollup and from a request row ('' = none in both). */
@@ -214,6 +227,12 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
       gco2e_min: sql`coalesce(${requests.gco2eMin}, 0)`,
       gco2e_max: sql`coalesce(${requests.gco2eMax}, 0)`,
       latency_ms_sum: sql`${requests.latencyMs}`,
+      cache_hits: sql`${requests.cacheHit}::int`,
+      cost_saved_micro: sql`${requests.costSavedMicro}`,
+      avoided_energy_wh_min: sql`coalesce(${requests.avoidedEnergyWhMin}, 0)`,
+      avoided_energy_wh_max: sql`coalesce(${requests.avoidedEnergyWhMax}, 0)`,
+      avoided_gco2e_min: sql`coalesce(${requests.avoidedGco2eMin}, 0)`,
+      avoided_gco2e_max: sql`coalesce(${requests.avoidedGco2eMax}, 0)`,
     };
     const cols = [
       ...groupBy.map((g, i) => sql`${DIMENSIONS[g].raw} as ${sql.raw(`g${i}`)}`),
@@ -276,6 +295,12 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
             gco2eMin: Number(row.gco2e_min),
             gco2eMax: Number(row.gco2e_max),
             latencyMsSum: Number(row.latency_ms_sum),
+            cacheHits: Number(row.cache_hits),
+            costSavedMicro: Number(row.cost_saved_micro),
+            avoidedEnergyWhMin: Number(row.avoided_energy_wh_min),
+            avoidedEnergyWhMax: Number(row.avoided_energy_wh_max),
+            avoidedGco2eMin: Number(row.avoided_gco2e_min),
+            avoidedGco2eMax: Number(row.avoided_gco2e_max),
           },
     };
     for (const [g, col] of keyOf) bucket[g] = (row[col] as string | null) ?? null;

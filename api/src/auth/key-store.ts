@@ -22,6 +22,8 @@ export interface Principal {
   policyId: string | null;
   requestsPerMinute: number | null;
   tokensPerMinute: number | null;
+  /** Response cache opt-in for every request of this key, seconds; null = off unless a request asks. */
+  cacheTtlSeconds: number | null;
 }
 
 export interface KeyStore {
@@ -69,6 +71,7 @@ export function createKeyStore(
     policyId: row.policyId,
     requestsPerMinute: row.requestsPerMinute,
     tokensPerMinute: row.tokensPerMinute,
+    cacheTtlSeconds: row.cacheTtlSeconds,
   });
 
   const flushLastUsed = async () => {

@@ -2,7 +2,8 @@
  * The durable record of finished requests: their rows, their `usage_daily` rollups, their debits and
  * the release of what was held for them, committed before any of their answers completes. A batch is
  * ONE statement (db/queries/credit.ts); billing/group-commit.ts gathers the batches. Balances move
- * only through the ledger rows (a trigger). Prompt and completion text are never stored.
+ * only through the ledger rows (a trigger). Prompt and completion text are never stored here (only the
+ * opt-in response cache keeps answers: inference/cache.ts).
  */
 import { getTableColumns } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -136,6 +137,12 @@ function addRollup(acc: Map<string, Record<string, unknown>>, row: RequestInsert
     gco2e_min: row.gco2eMin ?? 0,
     gco2e_max: row.gco2eMax ?? 0,
     latency_ms_sum: row.latencyMs,
+    cache_hits: row.cacheHit ? 1 : 0,
+    cost_saved_micro: row.costSavedMicro ?? 0,
+    avoided_energy_wh_min: row.avoidedEnergyWhMin ?? 0,
+    avoided_energy_wh_max: row.avoidedEnergyWhMax ?? 0,
+    avoided_gco2e_min: row.avoidedGco2eMin ?? 0,
+    avoided_gco2e_max: row.avoidedGco2eMax ?? 0,
   };
   const cur = acc.get(id);
   if (!cur) {

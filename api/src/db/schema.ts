@@ -213,6 +213,8 @@ export const apiKeys = pgTable(
     policyId: text('policy_id').references(() => routingPolicies.id),
     requestsPerMinute: integer('requests_per_minute'),
     tokensPerMinute: integer('tokens_per_minute'),
+    /** Response cache opt-in for every request of this key (seconds an answer is kept); null = off. */
+    cacheTtlSeconds: integer('cache_ttl_seconds'),
     createdAt: ts('created_at').notNull().defaultNow(),
     revokedAt: ts('revoked_at'),
     lastUsedAt: ts('last_used_at'),
@@ -321,6 +323,15 @@ export const requests = pgTable(
     /** Route block: reason, attempts [{endpointId, provider, region, outcome, errorKind, latencyMs}]. */
     route: jsonb('route').notNull(),
     fallbackUsed: boolean('fallback_used').notNull().default(false),
+    /** Answered from the response cache: no upstream call; the avoided_* columns hold what it saved. */
+    cacheHit: boolean('cache_hit').notNull().default(false),
+    /** µUSD the original answer cost minus what this hit was charged. */
+    costSavedMicro: micro('cost_saved_micro').notNull().default(0),
+    /** The original answer's estimate: the energy and gCO2e this hit did not spend. */
+    avoidedEnergyWhMin: doublePrecision('avoided_energy_wh_min'),
+    avoidedEnergyWhMax: doublePrecision('avoided_energy_wh_max'),
+    avoidedGco2eMin: doublePrecision('avoided_gco2e_min'),
+    avoidedGco2eMax: doublePrecision('avoided_gco2e_max'),
   },
   (t) => [
     primaryKey({ columns: [t.createdAt, t.id] }),
@@ -354,12 +365,41 @@ export const usageDaily = pgTable(
     gco2eMin: doublePrecision('gco2e_min').notNull().default(0),
     gco2eMax: doublePrecision('gco2e_max').notNull().default(0),
     latencyMsSum: bigint('latency_ms_sum', { mode: 'number' }).notNull().default(0),
+    cacheHits: integer('cache_hits').notNull().default(0),
+    costSavedMicro: micro('cost_saved_micro').notNull().default(0),
+    avoidedEnergyWhMin: doublePrecision('avoided_energy_wh_min').notNull().default(0),
+    avoidedEnergyWhMax: doublePrecision('avoided_energy_wh_max').notNull().default(0),
+    avoidedGco2eMin: doublePrecision('avoided_gco2e_min').notNull().default(0),
+    avoidedGco2eMax: doublePrecision('avoided_gco2e_max').notNull().default(0),
   },
   (t) => [
     primaryKey({
       columns: [t.orgId, t.day, t.apiKeyId, t.policyId, t.modelId, t.providerId, t.regionId, t.country],
     }),
   ],
+);
+
+/**
+ * The response cache (opt-in per key or per request): one answer per organisation and request hash,
+ * kept until `expires_at`. Never shared across organisations (the organisation is part of the key).
+ * The only place LowRouter keeps completion text, and only for callers who asked for it.
+ */
+export const responseCache = pgTable(
+  'response_cache',
+  {
+    orgId: text('org_id').notNull(),
+    /** SHA-256 (hex) of the canonical request (inference/cache.ts says which fields). */
+    key: text('key').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    /** The endpoint that produced the answer: a hit is served only where that endpoint is still allowed. */
+    endpointId: text('endpoint_id').notNull(),
+    /** The request whose answer this is. */
+    requestId: text('request_id').notNull(),
+    /** Message, finish reason, usage, charge, eco and route of the original answer. */
+    answer: jsonb('answer').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.key] }), index('response_cache_expires_idx').on(t.expiresAt)],
 );
 
 export const auditLog = pgTable(

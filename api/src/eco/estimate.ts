@@ -23,6 +23,8 @@ export interface EcoBlock {
   tokensEstimated: boolean;
   outputTokens: number;
   methodology: string;
+  /** A response-cache hit spends nothing: this is the original answer's estimate, which the hit avoided. */
+  avoided?: { energyWh: Range; gco2e: Range };
 }
 
 export interface EcoRecord {

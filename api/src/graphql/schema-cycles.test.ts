@@ -29,6 +29,7 @@ const keyed: Principal = {
   policyId: null,
   requestsPerMinute: null,
   tokensPerMinute: null,
+  cacheTtlSeconds: null,
 };
 
 // No database: a refused query never reaches a resolver, and one that did would fail loudly.

@@ -1,7 +1,7 @@
 /**
  * POST /v1/chat/completions: OpenAI's Chat Completions, unchanged for the official SDKs, plus
  * LowRouter's additions: `usage.cost` (USD charged), top-level `eco` and `route`, an optional `route`
- * override and `models` list in the body, and x-lowrouter-* headers. Streams carry the same in the
+ * override, `models` list and `cache` request in the body, and x-lowrouter-* headers. Streams carry the same in the
  * last chunk before [DONE]; an upstream failure after the first byte ends the stream with an error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,6 +9,7 @@ import type { Principal } from '../auth/key-store';
 import type { Completion, InferenceDeps, StreamItem } from '../inference/complete';
 import { runCompletion } from '../inference/complete';
 import { type CanonicalRequest, type Warning, parseCanonicalRequest } from '../providers/canonical';
+import { type CacheRequest, parseCacheRequest } from '../inference/cache';
 import { checkRequestShape } from '../providers/request-shape';
 import { type RouteOverride, parseRouteOverride } from '../routing/policy';
 import { type JsonReply, failureReply, openAIError, writeJson } from './openai-error';
@@ -40,11 +41,19 @@ function usageJson(c: Completion) {
   };
 }
 
-const routeHeaders = (requestId: string, route: { provider: string | null; region: string | null }) => ({
+const routeHeaders = (
+  requestId: string,
+  route: { provider: string | null; region: string | null },
+  cache?: 'hit' | 'miss',
+) => ({
   'x-lowrouter-request-id': requestId,
   ...(route.provider ? { 'x-lowrouter-provider': route.provider } : {}),
   ...(route.region ? { 'x-lowrouter-region': route.region } : {}),
+  // Only for requests that used the response cache (opt-in).
+  ...(cache ? { 'x-lowrouter-cache': cache } : {}),
 });
+
+const cacheStatus = (hit: boolean | undefined) => (hit === undefined ? undefined : hit ? 'hit' : 'miss');
 
 export function completionJson(c: Completion) {
   return {
@@ -107,7 +116,7 @@ export async function handleChatCompletions(
     if (body.status === 413) reply.headers.connection = 'close';
     return writeJson(res, reply);
   }
-  const parsed = parseBody(body.value);
+  const parsed = parseBody(body.value, deps.config.cacheMaxTtlSeconds);
   if (!parsed.ok) return writeJson(res, parsed.reply);
   const outcome = await runCompletion(deps, {
     principal,
@@ -116,11 +125,16 @@ export async function handleChatCompletions(
     surface: 'rest',
     signal,
     warnings: parsed.warnings,
+    ...(parsed.cache ? { cache: parsed.cache } : {}),
   });
   if (!outcome.ok) return writeJson(res, failureReply(outcome.failure, outcome.requestId));
   if (!outcome.stream) {
     const c = outcome.completion;
-    return writeJson(res, { status: 200, body: completionJson(c), headers: routeHeaders(c.id, c.route) });
+    return writeJson(res, {
+      status: 200,
+      body: completionJson(c),
+      headers: routeHeaders(c.id, c.route, cacheStatus(c.cacheHit)),
+    });
   }
   const s = outcome.start;
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
@@ -137,7 +151,7 @@ export async function handleChatCompletions(
   ]);
   await writeSse(
     res,
-    routeHeaders(s.id, s.route),
+    routeHeaders(s.id, s.route, s.cache),
     opening,
     s.items,
     (item: StreamItem) => {
@@ -191,11 +205,17 @@ function deltaJson(ev: Delta) {
 }
 
 type ParsedBody =
-  | { ok: true; request: CanonicalRequest; route: RouteOverride | undefined; warnings: Warning[] }
+  | {
+      ok: true;
+      request: CanonicalRequest;
+      route: RouteOverride | undefined;
+      cache: CacheRequest | undefined;
+      warnings: Warning[];
+    }
   | { ok: false; reply: JsonReply };
 
-/** The body as LowRouter reads it: OpenAI's fields plus `route` and `models`, or the 400 to send. */
-function parseBody(value: unknown): ParsedBody {
+/** The body as LowRouter reads it: OpenAI's fields plus `route`, `models` and `cache`, or the 400 to send. */
+function parseBody(value: unknown, maxCacheTtlSeconds: number): ParsedBody {
   const bad = (message: string, code: string, param: string | null = null): ParsedBody => ({
     ok: false,
     reply: openAIError(400, 'invalid_request_error', message, code, param),
@@ -205,7 +225,13 @@ function parseBody(value: unknown): ParsedBody {
   // The whole body, `route` and `models` included: depth, identifier length and NUL (request-shape.ts).
   const shape = checkRequestShape(value);
   if (!shape.ok) return bad(`${shape.path}: ${shape.message}`, 'invalid_request', shape.path);
-  const { route: rawRoute, ...rest } = value as Record<string, unknown>;
+  const { route: rawRoute, cache: rawCache, ...rest } = value as Record<string, unknown>;
+  let cache: CacheRequest | undefined;
+  if (rawCache !== undefined && rawCache !== null) {
+    const parsed = parseCacheRequest(rawCache, maxCacheTtlSeconds);
+    if (!parsed.ok) return bad(parsed.message, 'invalid_cache', 'cache');
+    cache = parsed.value;
+  }
   let route: RouteOverride | undefined;
   if (rawRoute !== undefined) {
     const parsed = parseRouteOverride(rawRoute);
@@ -222,5 +248,5 @@ function parseBody(value: unknown): ParsedBody {
   if (models !== undefined && !(Array.isArray(models) && models.every((m) => typeof m === 'string')))
     return bad('models must be a list of model ids', 'invalid_request', 'models');
   const request = models ? ({ ...parsed.request, models } as CanonicalRequest) : parsed.request;
-  return { ok: true, request, route, warnings: parsed.warnings };
+  return { ok: true, request, route, cache, warnings: parsed.warnings };
 }

@@ -34,6 +34,8 @@ import type { RateLimiter } from './rate-limit';
 import { type RouteBlock, routeBlock } from '../routing/route-block';
 import type { TablesCache } from '../routing/routing-tables';
 import { type StreamItem, streamItems } from './stream';
+import { type CacheRequest, lookupAnswer, planCache, storeAnswer } from './cache';
+import { answerToKeep, replayItems, serveHit } from './cache-hit';
 
 export interface InferenceDeps {
   db: Db;
@@ -74,6 +76,8 @@ export interface Completion {
   route: RouteBlock;
   latencyMs: number;
   warnings: Warning[];
+  /** Answered from the response cache (inference/cache.ts). */
+  cacheHit?: boolean;
 }
 
 export type { StreamItem } from './stream';
@@ -87,6 +91,8 @@ export interface StreamStart {
   /** The client asked for the usage chunk (OpenAI `stream_options.include_usage`). */
   clientRequestedUsage: boolean;
   items: AsyncGenerator<StreamItem>;
+  /** The response cache's part: `hit` (replayed) or `miss` (kept at the end); absent when not used. */
+  cache?: 'hit' | 'miss';
 }
 
 export type CompletionOutcome =
@@ -102,6 +108,8 @@ export interface CompletionInput {
   /** Fires when the client goes away. */
   signal?: AbortSignal;
   warnings?: Warning[];
+  /** The request's `cache` field (parsed): overrides the key's cache setting. */
+  cache?: CacheRequest;
 }
 
 export async function runCompletion(deps: InferenceDeps, input: CompletionInput): Promise<CompletionOutcome> {
@@ -165,6 +173,39 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       ...p.rank.excluded.slice(0, 10).map((e) => `${e.endpointId}: ${e.reason}`),
     ];
     return fail({ kind: 'no_route', reasons }, { policyId: p.policy.id, policyKind: policyRef.kind });
+  }
+
+  // The response cache (opt-in): a stored answer whose endpoint is still an allowed route is served
+  // without an upstream call; on a miss the answer is kept once its row has committed.
+  const cachePlan = planCache(deps.config, principal, request, input.route, input.cache, warnings);
+  if (cachePlan) {
+    const hit = await lookupAnswer(deps.db, principal.orgId, cachePlan.key, new Date(now()));
+    if (hit && p.rank.attempts.some((a) => a.endpointId === hit.endpointId)) {
+      const served = await serveHit(deps, {
+        hit,
+        requestId,
+        baseRow: { ...baseRow(), policyId: p.policy.id, policyKind: policyRef.kind },
+        t0,
+        warnings,
+      });
+      if (!served.ok) return fail(served.failure, { policyId: p.policy.id, policyKind: policyRef.kind });
+      const completion = served.completion;
+      if (!stream) return { ok: true, stream: false, completion };
+      return {
+        ok: true,
+        stream: true,
+        start: {
+          id: requestId,
+          created: completion.created,
+          model: completion.model,
+          route: completion.route,
+          warnings,
+          clientRequestedUsage: Boolean(request.stream_options?.include_usage),
+          items: replayItems(completion),
+          cache: 'hit',
+        },
+      };
+    }
   }
 
   // Reserve the most the first choice can cost; fallbacks top the reservation up before they run.
@@ -244,7 +285,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   });
   warnings.push(...exec.result.warnings);
 
-  const settle = settlement({
+  const settleOnly = settlement({
     deps,
     p,
     info,
@@ -259,6 +300,29 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       deps.log.debug('request timings (ms since arrival)', { requestId, ...marks });
     },
   });
+
+  const settle: typeof settleOnly = !cachePlan
+    ? settleOnly
+    : async (args) => {
+        const completion = await settleOnly(args);
+        if (args.status === 'ok') {
+          // Kept after the row committed; a failure to keep it loses a future hit, never this answer.
+          await storeAnswer(
+            deps.db,
+            principal.orgId,
+            cachePlan,
+            answerToKeep(completion, info.endpoint.id, new Date(now())),
+            new Date(now()),
+          ).catch((err) =>
+            deps.log.warn('keeping an answer in the response cache failed', {
+              requestId,
+              error: String(err),
+            }),
+          );
+          completion.cacheHit = false;
+        }
+        return completion;
+      };
 
   if (!exec.result.stream) {
     const r = exec.result.response;
@@ -304,6 +368,7 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
       warnings,
       clientRequestedUsage: streamResult.result.clientRequestedUsage,
       items,
+      ...(cachePlan ? { cache: 'miss' as const } : {}),
     },
   };
 }

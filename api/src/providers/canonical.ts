@@ -232,14 +232,16 @@ export interface Warning {
   /**
    * `unsupported_parameter`: dropped for this protocol; `ignored_parameter`: unknown to LowRouter;
    * `usage_estimated`: the upstream reported no usage; `usage_untrusted`: it reported an impossible number
-   * (providers/trust-usage.ts), so LowRouter counted; `charge_capped`: the charge was held to the reservation.
+   * (providers/trust-usage.ts), so LowRouter counted; `charge_capped`: the charge was held to the reservation;
+   * `not_cached`: the request asked for the response cache but samples (inference/cache.ts).
    */
   code:
     | 'unsupported_parameter'
     | 'ignored_parameter'
     | 'usage_estimated'
     | 'usage_untrusted'
-    | 'charge_capped';
+    | 'charge_capped'
+    | 'not_cached';
   param?: string;
   message: string;
 }

@@ -21,6 +21,8 @@ export interface RouteBlock {
   fallbackUsed: boolean;
   /** Ranked candidates that were not tried, and why (first few). */
   excluded: { endpointId: string; reason: string }[];
+  /** Present on a response-cache hit: whose answer was replayed, stored when. */
+  cache?: { hit: true; originalRequestId: string; storedAt: string };
 }
 
 export function routeBlock(args: {

@@ -29,6 +29,12 @@ const ROLLUP_SUMS = [
   'gco2e_min',
   'gco2e_max',
   'latency_ms_sum',
+  'cache_hits',
+  'cost_saved_micro',
+  'avoided_energy_wh_min',
+  'avoided_energy_wh_max',
+  'avoided_gco2e_min',
+  'avoided_gco2e_max',
 ]
   .map((c) => `${c} = usage_daily.${c} + excluded.${c}`)
   .join(', ');

@@ -28,6 +28,11 @@ export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey').implement({
     }),
     requestsPerMinute: t.exposeInt('requestsPerMinute', { nullable: true }),
     tokensPerMinute: t.exposeInt('tokensPerMinute', { nullable: true }),
+    cacheTtlSeconds: t.exposeInt('cacheTtlSeconds', {
+      nullable: true,
+      description:
+        "Response cache for this key's deterministic requests (temperature 0): seconds an answer is kept; null = off.",
+    }),
     policyId: t.exposeID('policyId', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
     revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
@@ -47,6 +52,15 @@ const CreateApiKeySuccess = builder
 const RevokeApiKeySuccess = builder.objectRef<{ apiKey: ApiKeyRow }>('RevokeApiKeySuccess').implement({
   fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }) }),
 });
+
+function checkCacheTtl(ttl: number | null | undefined, max: number): void {
+  if (ttl == null) return;
+  if (ttl < 0 || ttl > max)
+    throw new InvalidInputError(
+      'cacheTtlSeconds',
+      `the cache TTL must be 0 (off) to ${max} seconds (LOWROUTER_CACHE_MAX_TTL_SECONDS)`,
+    );
+}
 
 builder.queryField('apiKeys', (t) =>
   t.field({
@@ -82,6 +96,10 @@ builder.mutationFields((t) => ({
       scopes: t.arg({ type: [ApiKeyScopeEnum], required: true }),
       requestsPerMinute: t.arg.int(),
       tokensPerMinute: t.arg.int(),
+      cacheTtlSeconds: t.arg.int({
+        description:
+          "Turn the response cache on for this key's deterministic requests, keeping answers this many seconds.",
+      }),
     },
     resolve: async (_r, args, ctx) => {
       const p = requireScope(ctx, 'admin');
@@ -98,6 +116,7 @@ builder.mutationFields((t) => ({
         if (v != null && v < 1)
           throw new InvalidInputError(field, `${field} must be at least 1 (or left out for no limit)`);
       }
+      checkCacheTtl(args.cacheTtlSeconds, ctx.config.cacheMaxTtlSeconds);
       const [org] = await ctx.db
         .select({ id: organizations.id })
         .from(organizations)
@@ -118,6 +137,7 @@ builder.mutationFields((t) => ({
             scopes,
             requestsPerMinute: args.requestsPerMinute ?? null,
             tokensPerMinute: args.tokensPerMinute ?? null,
+            cacheTtlSeconds: args.cacheTtlSeconds || null,
           })
           .returning();
         await audit(tx, {
@@ -126,10 +146,51 @@ builder.mutationFields((t) => ({
           action: 'apiKey.create',
           targetType: 'apiKey',
           targetId: row!.id,
-          details: { name, scopes },
+          details: {
+            name,
+            scopes,
+            ...(args.cacheTtlSeconds ? { cacheTtlSeconds: args.cacheTtlSeconds } : {}),
+          },
         });
         return { key, apiKey: row! };
       });
+    },
+  }),
+  setApiKeyCache: t.field({
+    type: RevokeApiKeySuccess,
+    description:
+      "Turns the response cache on (ttlSeconds > 0) or off (0 or null) for a key's deterministic requests. Audited.",
+    errors: {
+      types: [ForbiddenError, InvalidInputError, NotFoundError],
+      directResult: true,
+      union: { name: 'SetApiKeyCacheResult' },
+    },
+    args: { id: t.arg.id({ required: true }), ttlSeconds: t.arg.int() },
+    resolve: async (_r, { id, ttlSeconds }, ctx) => {
+      const p = requireScope(ctx, 'admin');
+      checkCacheTtl(ttlSeconds, ctx.config.cacheMaxTtlSeconds);
+      const [existing] = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, id));
+      if (!existing || (existing.orgId !== p.orgId && !p.instanceAdmin) || existing.revokedAt)
+        throw new NotFoundError(`no active API key ${id}`);
+      const row = await ctx.db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(apiKeys)
+          .set({ cacheTtlSeconds: ttlSeconds || null })
+          .where(eq(apiKeys.id, id))
+          .returning();
+        await audit(tx, {
+          orgId: existing.orgId,
+          actorKeyId: p.keyId,
+          action: 'apiKey.cache',
+          targetType: 'apiKey',
+          targetId: id,
+          details: { from: existing.cacheTtlSeconds, to: ttlSeconds || null },
+        });
+        return updated!;
+      });
+      // Every node reads the new setting with the key on its next lookup (the key cache's TTL).
+      ctx.keys.invalidate(id);
+      return { apiKey: row };
     },
   }),
   revokeApiKey: t.field({

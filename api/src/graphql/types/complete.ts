@@ -5,6 +5,7 @@
 import { microToUsd } from '@lowrouter/shared';
 import type { EcoBlock } from '../../eco/estimate';
 import { type Completion, runCompletion } from '../../inference/complete';
+import { type CacheRequest, parseCacheRequest } from '../../inference/cache';
 import type { RouteBlock } from '../../routing/route-block';
 import { parseCanonicalRequest } from '../../providers/canonical';
 import { checkRequestShape } from '../../providers/request-shape';
@@ -105,6 +106,22 @@ const PolicyRefType = builder.objectRef<RouteBlock['policy']>('RoutePolicy').imp
 const ExclusionRef = builder.objectRef<RouteBlock['excluded'][number]>('RouteExclusion').implement({
   fields: (t) => ({ endpointId: t.exposeID('endpointId'), reason: t.exposeString('reason') }),
 });
+const RouteCacheRef = builder.objectRef<NonNullable<RouteBlock['cache']>>('RouteCache').implement({
+  description: 'A response-cache hit: the request whose answer was replayed, and when it was stored.',
+  fields: (t) => ({
+    hit: t.exposeBoolean('hit'),
+    originalRequestId: t.exposeID('originalRequestId'),
+    storedAt: t.field({ type: 'DateTime', resolve: (c) => new Date(c.storedAt) }),
+  }),
+});
+const EcoAvoidedRef = builder.objectRef<NonNullable<EcoBlock['avoided']>>('EcoAvoided').implement({
+  description:
+    "What a response-cache hit did not spend: the original answer's estimate (energy and usage-phase gCO2e).",
+  fields: (t) => ({
+    energyWh: t.field({ type: RangeRef, resolve: (a) => a.energyWh }),
+    gco2e: t.field({ type: RangeRef, resolve: (a) => a.gco2e }),
+  }),
+});
 export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
   description: 'Which model, provider and region served the request, under which policy, and why.',
   fields: (t) => ({
@@ -118,6 +135,12 @@ export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
     attempts: t.field({ type: [AttemptRef], resolve: (r) => r.attempts }),
     fallbackUsed: t.exposeBoolean('fallbackUsed'),
     excluded: t.field({ type: [ExclusionRef], resolve: (r) => r.excluded }),
+    cache: t.field({
+      type: RouteCacheRef,
+      nullable: true,
+      description: 'Set when the answer came from the response cache: whose answer was replayed.',
+      resolve: (r) => r.cache ?? null,
+    }),
   }),
 });
 
@@ -136,6 +159,12 @@ export const EcoBlockRef = builder.objectRef<EcoBlock>('Eco').implement({
     tokensEstimated: t.exposeBoolean('tokensEstimated'),
     outputTokens: t.exposeInt('outputTokens'),
     methodology: t.exposeString('methodology'),
+    avoided: t.field({
+      type: EcoAvoidedRef,
+      nullable: true,
+      description: 'On a response-cache hit (which spends nothing): the energy and gCO2e it avoided.',
+      resolve: (e) => e.avoided ?? null,
+    }),
   }),
 });
 
@@ -180,6 +209,24 @@ const CompletionRef = builder.objectRef<Completion>('Completion').implement({
     latencyMs: t.exposeInt('latencyMs'),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => new Date(c.created * 1000) }),
     warnings: t.stringList({ resolve: (c) => c.warnings.map((w) => w.message) }),
+    cacheHit: t.boolean({
+      description: 'Answered from the response cache, without an upstream call.',
+      resolve: (c) => c.cacheHit === true,
+    }),
+  }),
+});
+
+const CacheInput = builder.inputType('CacheInput', {
+  description:
+    'Response cache for this request: keep its answer, and answer an exact repeat from it (same organisation only).',
+  fields: (t) => ({
+    ttlSeconds: t.int({
+      required: true,
+      description: 'Seconds to keep the answer; 0 turns the cache off for this request.',
+    }),
+    nonDeterministic: t.boolean({
+      description: 'Cache even though the request samples (temperature is not 0). Off by default.',
+    }),
   }),
 });
 
@@ -209,6 +256,7 @@ const CompleteInput = builder.inputType('CompleteInput', {
     stop: t.stringList(),
     seed: t.int(),
     user: t.string(),
+    cache: t.field({ type: CacheInput }),
   }),
 });
 
@@ -293,7 +341,17 @@ builder.mutationField('complete', (t) =>
         override = o.value;
       }
       const request = input.models ? { ...parsed.request, models: input.models } : parsed.request;
+      let cache: CacheRequest | undefined;
+      if (input.cache) {
+        const c = parseCacheRequest(
+          compact(input.cache as Record<string, unknown>),
+          ctx.config.cacheMaxTtlSeconds,
+        );
+        if (!c.ok) throw new InvalidRequestError('cache', c.message);
+        cache = c.value;
+      }
       const outcome = await runCompletion(ctx.inference, {
+        ...(cache ? { cache } : {}),
         principal,
         request: { ...request, stream: false },
         ...(override ? { route: override } : {}),

@@ -129,11 +129,25 @@ const RequestEcoRef = builder.objectRef<R>('RequestEco').implement({
     }),
     confidence: t.exposeString('ecoConfidence', { nullable: true }),
     methodologyVersion: t.exposeString('methodologyVersion', { nullable: true }),
+    avoidedEnergyWh: t.field({
+      type: RangeRef,
+      nullable: true,
+      description: 'A response-cache hit: the energy it did not spend (the original answer’s estimate), Wh.',
+      resolve: (r) => (r.cacheHit ? span(r.avoidedEnergyWhMin, r.avoidedEnergyWhMax) : null),
+    }),
+    avoidedGco2e: t.field({
+      type: RangeRef,
+      nullable: true,
+      description:
+        'A response-cache hit: the usage-phase gCO2e it did not emit (the original answer’s estimate).',
+      resolve: (r) => (r.cacheHit ? span(r.avoidedGco2eMin, r.avoidedGco2eMax) : null),
+    }),
   }),
 });
 
 export const RequestRef = builder.objectRef<R>('Request').implement({
-  description: 'One inference request, successful or not. Prompt and completion text are never stored.',
+  description:
+    'One inference request, successful or not. Prompt and completion text are never stored with it (only the opt-in response cache keeps answers, until they expire).',
   fields: (t) => ({
     id: t.exposeID('id'),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
@@ -160,6 +174,13 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
     }),
     latencyMs: t.exposeInt('latencyMs'),
     upstreamLatencyMs: t.exposeInt('upstreamLatencyMs', { nullable: true }),
+    cacheHit: t.exposeBoolean('cacheHit', {
+      description: 'Answered from the response cache, without an upstream call.',
+    }),
+    cacheCostSavedUsd: t.float({
+      description: 'A response-cache hit: the original answer’s charge minus this one’s, USD (0 otherwise).',
+      resolve: (r) => microToUsd(r.costSavedMicro),
+    }),
     eco: t.field({
       type: RequestEcoRef,
       nullable: true,

@@ -59,6 +59,10 @@ const MEASURE_FIELDS = new Set([
   'gco2e',
   'gco2ePer1kOutputTokens',
   'avgLatencyMs',
+  'cacheHits',
+  'cacheCostSavedUsd',
+  'cacheAvoidedEnergyWh',
+  'cacheAvoidedGco2e',
 ]);
 
 /** Field names selected on the list's items, through fragments. */
@@ -140,6 +144,25 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
       nullable: true,
       description: 'Mean end-to-end latency, ms.',
       resolve: (b) => (b.requests > 0 ? m(b).latencyMsSum / b.requests : null),
+    }),
+    cacheHits: t.int({
+      description: 'Requests answered from the response cache (no upstream call).',
+      resolve: (b) => m(b).cacheHits,
+    }),
+    cacheCostSavedUsd: t.float({
+      description:
+        'What the cache hits would have cost at the original answers’ price, minus what they were charged, USD.',
+      resolve: (b) => microToUsd(m(b).costSavedMicro),
+    }),
+    cacheAvoidedEnergyWh: t.field({
+      type: RangeRef,
+      description: 'Energy the cache hits did not spend: the original answers’ estimates, Wh.',
+      resolve: (b) => ({ min: m(b).avoidedEnergyWhMin, max: m(b).avoidedEnergyWhMax }),
+    }),
+    cacheAvoidedGco2e: t.field({
+      type: RangeRef,
+      description: 'Usage-phase gCO2e the cache hits did not emit: the original answers’ estimates.',
+      resolve: (b) => ({ min: m(b).avoidedGco2eMin, max: m(b).avoidedGco2eMax }),
     }),
   }),
 });
