@@ -317,4 +317,27 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+  it('counts response-cache hits in the totals, with what they saved and the gCO2e they avoided', async () => {
+    const { page, problems } = await h.openSignedIn({ viewport: { width: 1280, height: 900 } });
+    await page.goto('/dashboard');
+    await page.locator('#total-requests').waitFor();
+    // No hit yet: the totals say nothing about a cache nobody uses.
+    expect(await page.locator('#total-cache').count()).toBe(0);
+    const body = {
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Cache me' }],
+      temperature: 0,
+      cache: { ttlSeconds: 600 },
+    };
+    const first = await ask(sdk(h), 'cached miss', body);
+    const hit = await ask(sdk(h), 'cached hit', body);
+    expect(hit.body.route.cache.hit).toBe(true);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#total-cache').waitFor();
+    expect(await page.locator('#total-cache').textContent()).toBe('1');
+    const detail = await page.locator('#total-cache + small').textContent();
+    expect(detail).toBe(`${cost(first.body.usage.cost)} saved, ${range(first.body.eco.gco2e)} gCO2e avoided`);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

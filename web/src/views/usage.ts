@@ -11,7 +11,8 @@ import { type MinMax, cost, int, mid, range, sig } from '../format';
 
 /** The fields every bucket of the dashboard asks for. */
 export const MEASURES_FRAGMENT = /* GraphQL */ `
-  fragment Measures on UsageBucket { requests errors inputTokens outputTokens costUsd energyWh { min max } gco2e { min max } }
+  fragment Measures on UsageBucket { requests errors inputTokens outputTokens costUsd energyWh { min max } gco2e { min max }
+    cacheHits cacheCostSavedUsd cacheAvoidedGco2e { min max } }
 `;
 
 export interface Measures {
@@ -22,6 +23,10 @@ export interface Measures {
   costUsd: number;
   energyWh: MinMax;
   gco2e: MinMax;
+  /** Response-cache hits, what they saved and the gCO2e they avoided (absent in older fixtures: 0). */
+  cacheHits?: number;
+  cacheCostSavedUsd?: number;
+  cacheAvoidedGco2e?: MinMax;
 }
 
 export interface SeriesBucket extends Measures {
@@ -84,6 +89,15 @@ export function totalsList(t: Measures | undefined): HTMLElement {
     item('Cost', 'total-cost', cost(m.costUsd)),
     item('Energy', 'total-wh', `${range(m.energyWh)} Wh`),
     item('Carbon', 'total-gco2e', `${range(m.gco2e)} gCO2e`),
+    // Shown once the response cache has answered something: hits spend nothing, so say what they saved.
+    m.cacheHits
+      ? item(
+          'Cache hits',
+          'total-cache',
+          int(m.cacheHits),
+          `${cost(m.cacheCostSavedUsd ?? 0)} saved, ${range(m.cacheAvoidedGco2e ?? { min: 0, max: 0 })} gCO2e avoided`,
+        )
+      : null,
   );
 }
 
