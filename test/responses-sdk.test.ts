@@ -47,7 +47,7 @@ describe.each(testDrivers())('OpenAI SDK responses against /v1/responses on %s',
     expect(r.output_text).toBe(
       'LowRouter synthetic answer from the fake upstream, deterministic and instant. LowRouter synthetic',
     );
-    expect(r.store).toBe(false);
+    expect((r as any).store).toBe(false);
     expect(r.usage).toMatchObject({ output_tokens: 12, output_tokens_details: { reasoning_tokens: 0 } });
     const extra = r as any;
     expect(extra.usage.cost).toBeGreaterThan(0);

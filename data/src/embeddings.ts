@@ -62,17 +62,21 @@ export function parseEmbeddingCatalog(
   const problems: string[] = [];
   const models = new Set(c.models.map((m) => m.id));
   if (models.size !== c.models.length) problems.push('duplicate model id');
-  if (new Set(c.endpoints.map((e) => e.id)).size !== c.endpoints.length) problems.push('duplicate endpoint id');
+  if (new Set(c.endpoints.map((e) => e.id)).size !== c.endpoints.length)
+    problems.push('duplicate endpoint id');
   for (const e of c.endpoints) {
     if (!models.has(e.modelId)) problems.push(`${e.id}: unknown model ${e.modelId}`);
     if (e.id !== `${e.modelId}@${e.regionId}`) problems.push(`${e.id}: id must be <modelId>@<regionId>`);
-    if (known && !known.providers.includes(e.providerId)) problems.push(`${e.id}: unknown provider ${e.providerId}`);
+    if (known && !known.providers.includes(e.providerId))
+      problems.push(`${e.id}: unknown provider ${e.providerId}`);
     if (known && !known.regions.includes(e.regionId)) problems.push(`${e.id}: unknown region ${e.regionId}`);
-    if (!e.regionId.startsWith(`${e.providerId}:`)) problems.push(`${e.id}: region ${e.regionId} is not ${e.providerId}'s`);
+    if (!e.regionId.startsWith(`${e.providerId}:`))
+      problems.push(`${e.id}: region ${e.regionId} is not ${e.providerId}'s`);
   }
   for (const m of c.models)
     if (!c.endpoints.some((e) => e.modelId === m.id)) problems.push(`${m.id}: no endpoint serves it`);
-  if (problems.length) throw new Error(`embeddings.json has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+  if (problems.length)
+    throw new Error(`embeddings.json has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
   return c;
 }
 
