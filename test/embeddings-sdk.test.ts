@@ -161,6 +161,28 @@ describe.each(testDrivers())('OpenAI SDK embeddings against /v1/embeddings on %s
     expect(debits).toHaveLength(0);
   });
 
+  it('counts embeddings apart in usage: embeddingRequests of requests, by day and by model', async () => {
+    await client.embeddings.create({ model: SMALL, input: 'count me' });
+    await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const res = await g.gql('{ usage(groupBy: [MODEL]) { model requests embeddingRequests } }');
+    expect(res.errors).toBeUndefined();
+    const rows = (await sql(
+      "select coalesce(model_id, '') as model, count(*)::int as n, count(*) filter (where surface = 'embeddings')::int as e from requests group by 1",
+    )) as { model: string; n: number; e: number }[];
+    const expected = rows
+      .map((r) => ({ model: r.model || null, requests: r.n, embeddingRequests: r.e }))
+      .sort((a, b) => String(a.model ?? '').localeCompare(String(b.model ?? '')));
+    const got = [...res.data.usage].sort((a: any, b: any) =>
+      String(a.model ?? '').localeCompare(String(b.model ?? '')),
+    );
+    expect(got).toEqual(expected);
+    expect(got.find((b: any) => b.model === SMALL).embeddingRequests).toBeGreaterThan(0);
+    expect(got.find((b: any) => b.model === 'openai/gpt-4o-mini').embeddingRequests).toBe(0);
+  });
+
   it('refuses a key without the inference scope', async () => {
     const created = await g.gql(
       `mutation { createApiKey(name: "reader", scopes: [READ]) { ... on CreateApiKeySuccess { key } ... on Error { message } } }`,

@@ -49,6 +49,8 @@ export interface UsageMeasures {
   gco2eMin: number;
   gco2eMax: number;
   latencyMsSum: number;
+  /** Requests to /v1/embeddings. */
+  embeddingRequests: number;
 }
 
 export type UsageBucket = Record<UsageGroupBy, string | null> & {
@@ -90,6 +92,7 @@ const MEASURE_COLUMNS = [
   ['gco2eMin', 'gco2e_min'],
   ['gco2eMax', 'gco2e_max'],
   ['latencyMsSum', 'latency_ms_sum'],
+  ['embeddingRequests', 'embedding_requests'],
 ] as const satisfies readonly (readonly [keyof UsageMeasures, string])[];
 
 /** The same dimension read from the rollup and from a request row ('' = none in both). */
@@ -214,6 +217,7 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
       gco2e_min: sql`coalesce(${requests.gco2eMin}, 0)`,
       gco2e_max: sql`coalesce(${requests.gco2eMax}, 0)`,
       latency_ms_sum: sql`${requests.latencyMs}`,
+      embedding_requests: sql`case when ${requests.surface} = 'embeddings' then 1 else 0 end`,
     };
     const cols = [
       ...groupBy.map((g, i) => sql`${DIMENSIONS[g].raw} as ${sql.raw(`g${i}`)}`),
@@ -276,6 +280,7 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
             gco2eMin: Number(row.gco2e_min),
             gco2eMax: Number(row.gco2e_max),
             latencyMsSum: Number(row.latency_ms_sum),
+            embeddingRequests: Number(row.embedding_requests),
           },
     };
     for (const [g, col] of keyOf) bucket[g] = (row[col] as string | null) ?? null;

@@ -136,6 +136,7 @@ function addRollup(acc: Map<string, Record<string, unknown>>, row: RequestInsert
     gco2e_min: row.gco2eMin ?? 0,
     gco2e_max: row.gco2eMax ?? 0,
     latency_ms_sum: row.latencyMs,
+    embedding_requests: row.surface === 'embeddings' ? 1 : 0,
   };
   const cur = acc.get(id);
   if (!cur) {

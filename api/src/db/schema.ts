@@ -354,6 +354,8 @@ export const usageDaily = pgTable(
     gco2eMin: doublePrecision('gco2e_min').notNull().default(0),
     gco2eMax: doublePrecision('gco2e_max').notNull().default(0),
     latencyMsSum: bigint('latency_ms_sum', { mode: 'number' }).notNull().default(0),
+    /** Of `requests`, those to /v1/embeddings (encoder calls: no output tokens, no eco estimate). */
+    embeddingRequests: integer('embedding_requests').notNull().default(0),
   },
   (t) => [
     primaryKey({

@@ -29,6 +29,7 @@ const ROLLUP_SUMS = [
   'gco2e_min',
   'gco2e_max',
   'latency_ms_sum',
+  'embedding_requests',
 ]
   .map((c) => `${c} = usage_daily.${c} + excluded.${c}`)
   .join(', ');
