@@ -183,6 +183,33 @@ describe.each(testDrivers())('OpenAI SDK embeddings against /v1/embeddings on %s
     expect(got.find((b: any) => b.model === 'openai/gpt-4o-mini').embeddingRequests).toBe(0);
   });
 
+  it('cancels the upstream call when the client leaves, records client_disconnected, charges nothing', async () => {
+    g.fakes.openai.setScenario({ latencyMs: 3_000 });
+    const abort = new AbortController();
+    const sent = fetch(`${g.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${g.adminKey}` },
+      body: JSON.stringify({ model: SMALL, input: 'leaving early' }),
+      signal: abort.signal,
+    }).catch((e) => e);
+    for (let i = 0; i < 100 && g.fakes.openai.requests.length < 1; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    await sent;
+    let rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100 && !rows.length; i++) {
+      rows = await sql(
+        "select status, error_kind, charge_micro from requests where surface = 'embeddings' and status <> 'ok' and error_kind = 'client_disconnected'",
+      );
+      if (!rows.length) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0]!.charge_micro)).toBe(0);
+    for (let i = 0; i < 100 && !g.fakes.openai.requests[0]!.aborted; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(g.fakes.openai.requests[0]!.aborted).toBe(true);
+  });
+
   it('refuses a key without the inference scope', async () => {
     const created = await g.gql(
       `mutation { createApiKey(name: "reader", scopes: [READ]) { ... on CreateApiKeySuccess { key } ... on Error { message } } }`,
