@@ -210,6 +210,17 @@ describe.each(testDrivers())('OpenAI SDK embeddings against /v1/embeddings on %s
     expect(g.fakes.openai.requests[0]!.aborted).toBe(true);
   });
 
+  it('lists the embedding models in GET /v1/models', async () => {
+    const ids = [];
+    for await (const m of client.models.list()) ids.push(m as any);
+    expect(ids.find((m) => m.id === MISTRAL)).toMatchObject({
+      type: 'embedding',
+      dimensions: 1024,
+      owned_by: 'mistral',
+    });
+    expect(ids.find((m) => m.id === 'openai/gpt-4o-mini')?.type).toBeUndefined();
+  });
+
   it('refuses a key without the inference scope', async () => {
     const created = await g.gql(
       `mutation { createApiKey(name: "reader", scopes: [READ]) { ... on CreateApiKeySuccess { key } ... on Error { message } } }`,

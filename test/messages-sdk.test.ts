@@ -240,6 +240,24 @@ describe.each(testDrivers())('Anthropic SDK against /v1/messages on %s', (driver
     expect((streamed.content[0] as Anthropic.TextBlock).text).toMatch(/^LowRouter synthetic/);
   });
 
+  it('is served by Anthropic itself, replaying recorded Anthropic traffic, streamed and not', async () => {
+    g.fakes.anthropic.setScenario('ok');
+    const msg = await client.messages.create({
+      model: 'anthropic/claude-haiku-4-5',
+      max_tokens: 40,
+      messages: hi,
+    });
+    expect(msg.content).toEqual([{ type: 'text', text: 'hello' }]);
+    expect(msg.usage).toMatchObject({ input_tokens: 60, output_tokens: 4 });
+    expect((msg as any).lowrouter.route.provider).toBe('anthropic');
+    expect(lastBody('anthropic')).toMatchObject({ max_tokens: 40, messages: [{ role: 'user' }] });
+    const streamed = await client.messages
+      .stream({ model: 'anthropic/claude-haiku-4-5', max_tokens: 40, messages: hi })
+      .finalMessage();
+    expect(streamed.content[0]!.type).toBe('text');
+    expect(streamed.usage.output_tokens).toBeGreaterThan(0);
+  });
+
   it("answers errors in Anthropic's envelope with its status codes", async () => {
     const bad = await sdk(`lr_${'A'.repeat(43)}`)
       .messages.create({ model: MINI, max_tokens: 10, messages: hi })
