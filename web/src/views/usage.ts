@@ -11,12 +11,14 @@ import { limitsNote } from '../limits';
 
 /** The fields every bucket of the dashboard asks for. */
 export const MEASURES_FRAGMENT = /* GraphQL */ `
-  fragment Measures on UsageBucket { requests errors costUsd energyWh { min max } gco2e { min max } }
+  fragment Measures on UsageBucket { requests errors embeddingRequests costUsd energyWh { min max } gco2e { min max } }
 `;
 
 export interface Measures {
   requests: number;
   errors: number;
+  /** Of requests, those to /v1/embeddings (no footprint estimate). */
+  embeddingRequests: number;
   costUsd: number;
   energyWh: MinMax;
   gco2e: MinMax;
@@ -30,6 +32,7 @@ export interface SeriesBucket extends Measures {
 const EMPTY: Measures = {
   requests: 0,
   errors: 0,
+  embeddingRequests: 0,
   costUsd: 0,
   energyWh: { min: 0, max: 0 },
   gco2e: { min: 0, max: 0 },
@@ -45,6 +48,8 @@ export function totalsList(t: Measures | undefined): HTMLElement {
     { class: 'totals' },
     item('Requests', int(m.requests), 'total-requests'),
     item('Errors', int(m.errors), 'total-errors'),
+    // Embeddings carry no energy or carbon estimate: shown apart so the footprint below reads right.
+    item('Of which embeddings', int(m.embeddingRequests ?? 0), 'total-embeddings'),
     item('Cost', cost(m.costUsd), 'total-cost'),
     item('Energy', `${range(m.energyWh)} Wh`, 'total-wh'),
     item('Carbon', `${range(m.gco2e)} gCO2e`, 'total-gco2e'),
