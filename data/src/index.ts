@@ -66,3 +66,11 @@ export function parseCatalog(raw: RawCatalog): Catalog {
 export function loadCatalog(): Catalog {
   return parseCatalog(rawCatalog);
 }
+
+export {
+  type EmbeddingCatalog,
+  type EmbeddingEndpoint,
+  type EmbeddingModel,
+  loadEmbeddingCatalog,
+  parseEmbeddingCatalog,
+} from './embeddings';

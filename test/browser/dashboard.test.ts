@@ -340,4 +340,28 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('counts embeddings apart in the totals, without a footprint', async () => {
+    const res = await sdk(h)
+      .embeddings.create({ model: 'openai/text-embedding-3-small', input: 'dashboard' })
+      .withResponse();
+    const id = res.response.headers.get('x-lowrouter-request-id')!;
+    const { page, problems } = await h.openSignedIn({ viewport: { width: 1280, height: 900 } });
+    await page.goto('/dashboard');
+    await expect.poll(() => page.locator('#total-embeddings').textContent()).toBe('1');
+    await page.locator(`#requests tr[data-request="${id}"]`).waitFor();
+    expect(
+      await page
+        .locator(`#requests tr[data-request="${id}"] td[data-label="Energy and carbon"]`)
+        .textContent(),
+    ).toBe('–');
+    const shots = process.env.LOWROUTER_SCREENSHOTS;
+    if (shots) {
+      await page.locator('dl.totals').screenshot({ path: `${shots}/totals-1280.png` });
+      await page.setViewportSize({ width: 360, height: 780 });
+      await page.locator('dl.totals').screenshot({ path: `${shots}/totals-360.png` });
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -3,7 +3,8 @@
  * api/src/providers/__fixtures__ or answer synthetically, with scriptable failures (see scenario.ts).
  * A test and bench helper: api/src never imports it.
  *
- * Routes: any POST is a chat call (the path only decides streaming for Gemini: `:streamGenerateContent`);
+ * Routes: a POST to `…/embeddings` is an embedding call (OpenAI and Mistral, embeddings.ts); any other
+ * POST is a chat call (the path only decides streaming for Gemini: `:streamGenerateContent`);
  * `POST /__fake/next` queues scenarios (a scenario, a name string, or an array of them) for the next calls;
  * `POST /__fake/reset` clears the queue and the recorded requests; `GET /__fake/requests` lists them.
  *
@@ -24,6 +25,7 @@ import {
   withUsagePatch,
 } from './fixtures';
 import { type FakeProtocol, type FakeScenario, parseScenario } from './scenario';
+import { embeddingAnswer } from './embeddings';
 import { syntheticCompletion, syntheticStream } from './synthetic';
 
 export type { FakeProtocol, FakeScenario } from './scenario';
@@ -159,6 +161,12 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions): Prom
       if (scenario.retryAfter !== undefined) headers['retry-after'] = scenario.retryAfter;
       if (scenario.retryAfterMs !== undefined) headers['retry-after-ms'] = String(scenario.retryAfterMs);
       payload = errorBody(protocol, status);
+    } else if (
+      /\/embeddings$/.test(url.split('?')[0]!) &&
+      (protocol === 'openai' || protocol === 'mistral')
+    ) {
+      headers = { 'content-type': 'application/json', 'x-request-id': `fake-${requests.length}` };
+      payload = Buffer.from(embeddingAnswer(protocol, body));
     } else if (scenario.synthetic) {
       if (protocol === 'anthropic' || protocol === 'gemini')
         throw new Error(`synthetic mode speaks OpenAI/Mistral wire only, not ${protocol}`);

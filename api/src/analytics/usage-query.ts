@@ -56,6 +56,8 @@ export interface UsageMeasures {
   avoidedEnergyWhMax: number;
   avoidedGco2eMin: number;
   avoidedGco2eMax: number;
+  /** Requests to /v1/embeddings. */
+  embeddingRequests: number;
 }
 
 export type UsageBucket = Record<UsageGroupBy, string | null> & {
@@ -103,6 +105,7 @@ const MEASURE_COLUMNS = [
   ['avoidedEnergyWhMax', 'avoided_energy_wh_max'],
   ['avoidedGco2eMin', 'avoided_gco2e_min'],
   ['avoidedGco2eMax', 'avoided_gco2e_max'],
+  ['embeddingRequests', 'embedding_requests'],
 ] as const satisfies readonly (readonly [keyof UsageMeasures, string])[];
 
 /** The same dimension read from the rollup and from a request row ('' = none in both). */
@@ -233,6 +236,7 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
       avoided_energy_wh_max: sql`coalesce(${requests.avoidedEnergyWhMax}, 0)`,
       avoided_gco2e_min: sql`coalesce(${requests.avoidedGco2eMin}, 0)`,
       avoided_gco2e_max: sql`coalesce(${requests.avoidedGco2eMax}, 0)`,
+      embedding_requests: sql`case when ${requests.surface} = 'embeddings' then 1 else 0 end`,
     };
     const cols = [
       ...groupBy.map((g, i) => sql`${DIMENSIONS[g].raw} as ${sql.raw(`g${i}`)}`),
@@ -301,6 +305,7 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
             avoidedEnergyWhMax: Number(row.avoided_energy_wh_max),
             avoidedGco2eMin: Number(row.avoided_gco2e_min),
             avoidedGco2eMax: Number(row.avoided_gco2e_max),
+            embeddingRequests: Number(row.embedding_requests),
           },
     };
     for (const [g, col] of keyOf) bucket[g] = (row[col] as string | null) ?? null;

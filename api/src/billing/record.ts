@@ -143,6 +143,7 @@ function addRollup(acc: Map<string, Record<string, unknown>>, row: RequestInsert
     avoided_energy_wh_max: row.avoidedEnergyWhMax ?? 0,
     avoided_gco2e_min: row.avoidedGco2eMin ?? 0,
     avoided_gco2e_max: row.avoidedGco2eMax ?? 0,
+    embedding_requests: row.surface === 'embeddings' ? 1 : 0,
   };
   const cur = acc.get(id);
   if (!cur) {

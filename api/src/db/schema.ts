@@ -371,6 +371,8 @@ export const usageDaily = pgTable(
     avoidedEnergyWhMax: doublePrecision('avoided_energy_wh_max').notNull().default(0),
     avoidedGco2eMin: doublePrecision('avoided_gco2e_min').notNull().default(0),
     avoidedGco2eMax: doublePrecision('avoided_gco2e_max').notNull().default(0),
+    /** Of `requests`, those to /v1/embeddings (encoder calls: no output tokens, no eco estimate). */
+    embeddingRequests: integer('embedding_requests').notNull().default(0),
   },
   (t) => [
     primaryKey({

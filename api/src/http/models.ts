@@ -1,4 +1,8 @@
-/** GET /v1/models: the catalog's models plus `lowrouter/auto`, in OpenAI's list shape. */
+/**
+ * GET /v1/models: the catalog's models plus `lowrouter/auto`, in OpenAI's list shape, then the
+ * embedding models (data/embeddings.json, `type: "embedding"`) for /v1/embeddings.
+ */
+import { loadEmbeddingCatalog } from '@lowrouter/data';
 import type { RoutingTables } from '../routing/routing-tables';
 import { AUTO_MODEL } from '../routing/rank-types';
 
@@ -28,6 +32,15 @@ export function modelsJson(tables: RoutingTables) {
         description: 'LowRouter picks the smallest model that can do the job',
       },
       ...data,
+      ...loadEmbeddingCatalog().models.map((m) => ({
+        id: m.id,
+        object: 'model',
+        created: 0,
+        owned_by: m.vendor,
+        type: 'embedding',
+        dimensions: m.dimensions,
+        max_input_tokens: m.maxInputTokens,
+      })),
     ],
   };
 }

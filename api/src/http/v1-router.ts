@@ -11,9 +11,15 @@ import type { Config } from '../config';
 import { newRequestId } from '../ids';
 import type { InferenceDeps } from '../inference/complete';
 import type { Logger } from '../log';
+import type { Principal } from '../auth/key-store';
+import type { JsonReply } from './openai-error';
+import { toAnthropicReply } from './anthropic-error';
 import { handleChatCompletions } from './chat-completions';
+import { handleEmbeddings } from './embeddings';
+import { handleMessages } from './messages';
 import { modelsJson } from './models';
-import { openAIError, writeJson } from './openai-error';
+import { openAIError, writeJson as writeOpenAIJson } from './openai-error';
+import { handleResponses } from './responses';
 
 export interface V1Deps {
   config: Config;
@@ -32,6 +38,27 @@ export interface V1Handler {
 /** Seconds a shed client is asked to wait before it retries. */
 const SHED_RETRY_AFTER_S = 1;
 
+type SurfaceHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: InferenceDeps,
+  principal: Principal,
+  signal: AbortSignal,
+) => Promise<void>;
+
+/** The POST surfaces, and the error envelope each speaks (Anthropic's for /v1/messages). */
+const SURFACES: Record<string, { handle: SurfaceHandler; anthropic?: true }> = {
+  '/v1/chat/completions': { handle: handleChatCompletions },
+  '/v1/messages': { handle: handleMessages, anthropic: true },
+  '/v1/responses': { handle: handleResponses },
+  '/v1/embeddings': { handle: handleEmbeddings },
+};
+
+/** Writes a reply in the envelope of the surface at `path` (every reply is built OpenAI-shaped). */
+function writeJson(res: ServerResponse, reply: JsonReply, path = ''): void {
+  writeOpenAIJson(res, SURFACES[path]?.anthropic ? toAnthropicReply(reply) : reply);
+}
+
 export function createV1Handler(deps: V1Deps): V1Handler {
   const { config, log, authenticate, inference } = deps;
   let inFlight = 0;
@@ -40,7 +67,8 @@ export function createV1Handler(deps: V1Deps): V1Handler {
     const method = req.method ?? 'GET';
     if (path === '/v1/models' && method === 'GET')
       return writeJson(res, { status: 200, body: modelsJson(await inference.tables.get()), headers: {} });
-    if (path !== '/v1/chat/completions')
+    const surface = Object.hasOwn(SURFACES, path) ? SURFACES[path] : undefined;
+    if (!surface)
       return writeJson(
         res,
         openAIError(404, 'invalid_request_error', `no route for ${method} ${path}`, 'not_found'),
@@ -48,7 +76,8 @@ export function createV1Handler(deps: V1Deps): V1Handler {
     if (method !== 'POST')
       return writeJson(
         res,
-        openAIError(405, 'invalid_request_error', 'use POST /v1/chat/completions', 'method_not_allowed'),
+        openAIError(405, 'invalid_request_error', `use POST ${path}`, 'method_not_allowed'),
+        path,
       );
     const token = bearerTokenOf(req.headers);
     if (!token)
@@ -57,9 +86,10 @@ export function createV1Handler(deps: V1Deps): V1Handler {
         openAIError(
           401,
           'authentication_error',
-          'missing API key: send `Authorization: Bearer lr_…`',
+          'missing API key: send `Authorization: Bearer lr_…` (or `x-api-key: lr_…`)',
           'missing_api_key',
         ),
+        path,
       );
     const address = clientAddress(
       req.headers['x-forwarded-for'],
@@ -79,6 +109,7 @@ export function createV1Handler(deps: V1Deps): V1Handler {
           null,
           { retryAfterMs: auth.retryAfterMs },
         ),
+        path,
       );
     }
     if (auth.kind !== 'ok') {
@@ -86,6 +117,7 @@ export function createV1Handler(deps: V1Deps): V1Handler {
       return writeJson(
         res,
         openAIError(401, 'authentication_error', 'invalid or revoked API key', 'invalid_api_key'),
+        path,
       );
     }
     const principal = auth.principal;
@@ -95,7 +127,7 @@ export function createV1Handler(deps: V1Deps): V1Handler {
       if (!res.writableFinished) abort.abort();
     });
     if (res.destroyed || req.socket.destroyed) abort.abort(); // it left while we authenticated
-    return handleChatCompletions(req, res, inference, principal, abort.signal);
+    return surface.handle(req, res, inference, principal, abort.signal);
   }
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
@@ -112,12 +144,11 @@ export function createV1Handler(deps: V1Deps): V1Handler {
           null,
           { retryAfterMs: SHED_RETRY_AFTER_S * 1000, requestId },
         ),
+        pathOf(req.url),
       );
     }
     inFlight++;
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
+    const path = pathOf(req.url);
     try {
       await route(req, res, path);
     } catch (err) {
@@ -135,10 +166,16 @@ export function createV1Handler(deps: V1Deps): V1Handler {
             null,
             { requestId },
           ),
+          path,
         );
     } finally {
       inFlight--;
     }
   };
   return Object.defineProperty(handler, 'inFlight', { get: () => inFlight }) as V1Handler;
+}
+
+function pathOf(url = '/'): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }

@@ -20,6 +20,7 @@
  * byte with a reset / broken pipe (what reusing a socket the upstream already dropped gives) is sent
  * once more on a fresh connection, so a dropped idle socket never fails a request.
  */
+import type { WireProtocol } from '@lowrouter/shared';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { ProtocolAdapter } from './adapter';
 import { adapterFor } from './adapters';
@@ -27,7 +28,7 @@ import type { CanonicalRequest, CanonicalResponse, CanonicalStreamEvent, Warning
 import { type ProviderError, providerError, scrubSecrets } from './provider-error';
 import { createSseDecoder } from './sse';
 import { tryParseJson } from './stream-state';
-import type { RequestContext, Target } from './target';
+import type { AuthHeader, RequestContext, Target } from './target';
 import { isStaleSocketError, responseToEvents, transportError } from './call-errors';
 import { CallLink, type LinkTimeouts, readAll } from './call-link';
 
@@ -402,4 +403,108 @@ function requestIdOf(h: UpstreamResponse['headers']): string | undefined {
     if (v) return v;
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface CallJsonOptions {
+  url: string;
+  /** Which protocol's error mapping reads a non-2xx body. */
+  protocol: WireProtocol;
+  provider: string;
+  /** How the key travels; call.ts fills the header. */
+  authHeader: AuthHeader | null;
+  apiKey?: string;
+  body: Record<string, unknown>;
+  signal?: AbortSignal;
+  timeouts?: Partial<CallTimeouts>;
+  maxResponseBytes?: number;
+  fetch?: FetchLike;
+  now?: () => number;
+}
+
+export type CallJsonResult =
+  | { ok: true; json: unknown; status: number; upstreamRequestId: string | undefined }
+  | { ok: false; error: ProviderError };
+
+/**
+ * One non-streamed JSON POST to an upstream (used by /v1/embeddings): the same timeouts, stale-socket
+ * retry, size cap, key scrubbing and error mapping as callChat.
+ */
+export async function callJson(opts: CallJsonOptions): Promise<CallJsonResult> {
+  const timeouts: CallTimeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const cap = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const keys = [opts.apiKey];
+  const { provider } = opts;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  const authHeader = opts.authHeader ?? (opts.apiKey ? 'authorization' : null);
+  if (authHeader && opts.apiKey)
+    headers[authHeader] = authHeader === 'authorization' ? `Bearer ${opts.apiKey}` : opts.apiKey;
+  const link = new CallLink(timeouts, opts.signal);
+  if (link.reason) {
+    link.close();
+    return { ok: false, error: transportError(link.reason, undefined, provider, timeouts, keys) };
+  }
+  const doFetch = opts.fetch ?? defaultFetch(timeouts);
+  const send = (fresh: boolean) =>
+    link.race(
+      doFetch(opts.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(opts.body),
+        signal: link.signal,
+        ...(fresh ? { fresh } : {}),
+      }),
+    );
+  let res: UpstreamResponse;
+  try {
+    link.arm('first-byte', timeouts.firstByteMs);
+    try {
+      res = await send(false);
+    } catch (err) {
+      if (link.reason || !isStaleSocketError(err)) throw err;
+      res = await send(true);
+    }
+    link.disarm();
+  } catch (err) {
+    link.close(true);
+    return { ok: false, error: transportError(link.reason, err, provider, timeouts, keys) };
+  }
+  const body = await readAll(res, link, cap);
+  link.close(!body.ok);
+  if (!body.ok)
+    return { ok: false, error: transportError(body.reason, body.err, provider, timeouts, keys, cap) };
+  if (res.status < 200 || res.status >= 300) {
+    const error = adapterFor(opts.protocol).parseError({
+      status: res.status,
+      headers: res.headers,
+      bodyText: body.text,
+      provider,
+      keys,
+      nowMs: (opts.now ?? Date.now)(),
+    });
+    return { ok: false, error };
+  }
+  try {
+    return {
+      ok: true,
+      json: JSON.parse(body.text),
+      status: res.status,
+      upstreamRequestId: requestIdOf(res.headers),
+    };
+  } catch {
+    return {
+      ok: false,
+      error: scrubbed(
+        {
+          kind: 'upstream',
+          status: res.status,
+          retryable: true,
+          provider,
+          message: 'the upstream answered with invalid JSON',
+        },
+        keys,
+      ),
+    };
+  }
 }

@@ -12,7 +12,7 @@ import { type MinMax, cost, int, mid, range, sig } from '../format';
 /** The fields every bucket of the dashboard asks for. */
 export const MEASURES_FRAGMENT = /* GraphQL */ `
   fragment Measures on UsageBucket { requests errors inputTokens outputTokens costUsd energyWh { min max } gco2e { min max }
-    cacheHits cacheCostSavedUsd cacheAvoidedGco2e { min max } }
+    embeddingRequests cacheHits cacheCostSavedUsd cacheAvoidedGco2e { min max } }
 `;
 
 export interface Measures {
@@ -23,6 +23,8 @@ export interface Measures {
   costUsd: number;
   energyWh: MinMax;
   gco2e: MinMax;
+  /** Of requests, those to /v1/embeddings (no footprint estimate; absent in older fixtures: 0). */
+  embeddingRequests?: number;
   /** Response-cache hits, what they saved and the gCO2e they avoided (absent in older fixtures: 0). */
   cacheHits?: number;
   cacheCostSavedUsd?: number;
@@ -80,6 +82,8 @@ export function totalsList(t: Measures | undefined): HTMLElement {
       int(m.requests),
       m.errors ? `${int(m.errors)} error${m.errors === 1 ? '' : 's'}` : undefined,
     ),
+    // Embeddings carry no energy or carbon estimate: counted apart so the footprint figures read right.
+    m.embeddingRequests ? item('Of which embeddings', 'total-embeddings', int(m.embeddingRequests)) : null,
     item(
       'Tokens',
       'total-tokens',

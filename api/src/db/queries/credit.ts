@@ -35,6 +35,7 @@ const ROLLUP_SUMS = [
   'avoided_energy_wh_max',
   'avoided_gco2e_min',
   'avoided_gco2e_max',
+  'embedding_requests',
 ]
   .map((c) => `${c} = usage_daily.${c} + excluded.${c}`)
   .join(', ');

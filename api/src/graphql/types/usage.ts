@@ -63,6 +63,7 @@ const MEASURE_FIELDS = new Set([
   'cacheCostSavedUsd',
   'cacheAvoidedEnergyWh',
   'cacheAvoidedGco2e',
+  'embeddingRequests',
 ]);
 
 /** Field names selected on the list's items, through fragments. */
@@ -106,6 +107,11 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
     requests: t.exposeInt('requests'),
     errors: t.exposeInt('errors', {
       description: 'Requests that did not end ok (errors and client disconnects).',
+    }),
+    embeddingRequests: t.int({
+      description:
+        'Of requests, those to /v1/embeddings (counted apart: no output tokens and no eco estimate).',
+      resolve: (b) => m(b).embeddingRequests,
     }),
     inputTokens: t.float({ resolve: (b) => m(b).inputTokens }),
     outputTokens: t.float({ resolve: (b) => m(b).outputTokens }),

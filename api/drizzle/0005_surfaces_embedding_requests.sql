@@ -1,0 +1,1 @@
+ALTER TABLE "usage_daily" ADD COLUMN "embedding_requests" integer DEFAULT 0 NOT NULL;
