@@ -44,7 +44,10 @@ async function measure(driver: Driver): Promise<void> {
     gemini: await startFakeUpstream({ protocol: 'gemini', scenario: 'synthetic', record: false }),
   };
   const db = await prepareDb(driver, 1_000_000_000);
-  const gw = await spawnGateway({ ...db.env, ...fakeProviderEnv(fakes), LOWROUTER_LOG_LEVEL: 'error' }, 60_000);
+  const gw = await spawnGateway(
+    { ...db.env, ...fakeProviderEnv(fakes), LOWROUTER_LOG_LEVEL: 'error' },
+    60_000,
+  );
   const base = {
     model: 'openai/gpt-4o-mini',
     messages: [{ role: 'user', content: 'Say hi' }],
