@@ -78,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await (await load()).run(rest);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof UsageError))
+      throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}`);
     process.stderr.write(`${label}: ${err.message}\n${usageLine(help)}\n(${label} --help says more)\n`);
     return 2;
   }
@@ -89,7 +90,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`lowrouter: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `${err instanceof Error && err.message.startsWith('lowrouter') ? '' : 'lowrouter: '}${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

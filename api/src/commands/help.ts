@@ -6,9 +6,10 @@
 const DATA = `Database: DATABASE_URL (PostgreSQL) when set, else the embedded one in LOWROUTER_DATA_DIR
 (default .lowrouter), as \`lowrouter start\` resolves them.`;
 
-const THROUGH_GATEWAY = `${DATA} When a running gateway owns the embedded
-directory, the command goes through that gateway's GraphQL API with the instance admin key in
-LOWROUTER_ADMIN_KEY (refused without it: one process owns an embedded directory).`;
+const THROUGH_GATEWAY = `${DATA}
+When a running gateway owns the embedded directory, the command goes through that gateway's GraphQL
+API with the instance admin key in LOWROUTER_ADMIN_KEY (refused without it: one process owns an
+embedded directory, and its data would fork).`;
 
 export interface CommandHelp {
   summary: string;
@@ -27,7 +28,8 @@ Applies migrations, imports the catalog and serves the gateway (HTTP /v1, /graph
 SIGINT or SIGTERM. On the first start an instance admin key is generated and printed once (set
 LOWROUTER_ADMIN_KEY to choose your own). Configuration comes from the environment (README, section
 Configuration): PORT, HOST, DATABASE_URL, LOWROUTER_DATA_DIR, provider keys, …
-${DATA} An embedded directory is served by one process: a second start on it exits 1.
+${DATA}
+An embedded directory is served by one process: a second start on it exits 1, naming the first.
 `,
   },
   'build-web': {
@@ -42,7 +44,8 @@ the build failed.
     summary: 'apply database migrations and exit',
     help: `usage: lowrouter migrate
 
-Applies the pending database migrations and exits. ${DATA}
+Applies the pending database migrations and exits.
+${DATA}
 Refused while a gateway serves the embedded directory (it migrated at its start).
 `,
   },
@@ -64,7 +67,8 @@ Loads grid carbon-intensity factors (gCO2e/kWh) you hold a licence for, per regi
 Columns: region_id or country, gco2e_per_kwh, year, source, basis (lifecycle|direct).
 Every line is checked first; nothing is written unless the whole file is valid.
 New requests use the new factors; past requests keep the ones they were estimated with.
-${DATA} Refused while a gateway serves the embedded directory: stop it, import, start it again.
+${DATA}
+Refused while a gateway serves the embedded directory: stop it, import, start it again.
 `,
     },
   },

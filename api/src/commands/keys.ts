@@ -86,7 +86,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       const data = await op.graphql<{ revokeApiKey: unknown }>(
         `mutation ($id: ID!) { revokeApiKey(id: $id) {
-          ${ERROR_FIELDS} ... on RevokeApiKeySuccess { apiKey { ${KEY_FIELDS} } } } }`,
+          __typename ... on Error { message } ... on RevokeApiKeySuccess { apiKey { ${KEY_FIELDS} } } } }`,
         { id: positionals[0] },
       );
       const { apiKey } = successOf<{ apiKey: ApiKey }>(data.revokeApiKey);

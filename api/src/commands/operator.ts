@@ -55,8 +55,9 @@ export async function openOperator(command: string, config: Config = loadConfig(
       );
     return overHttp(owner.apiUrl, config.adminKey, `the gateway at ${owner.url ?? owner.apiUrl}`);
   }
-  // PGlite writes PG_VERSION when it creates a database: without it there is nothing to read.
-  if (!existsSync(join(config.dataDir, 'PG_VERSION')))
+  // PGlite writes pgdata/PG_VERSION when it creates a database (db/pglite-worker.mjs): without it
+  // there is nothing to read.
+  if (!existsSync(join(config.dataDir, 'pgdata', 'PG_VERSION')))
     throw new Error(
       `no database in ${config.dataDir}: start the gateway once (pnpm start), or set LOWROUTER_DATA_DIR or DATABASE_URL to the database to use`,
     );

@@ -39,10 +39,10 @@ export class DataDirInUseError extends Error {
     readonly owner: DataDirOwner,
   ) {
     super(
-      `the data directory ${dir} is in use by ${describeOwner(owner)}. One process owns an embedded ` +
-        'data directory: stop that process first (Ctrl-C or kill ' +
-        `${owner.pid}), point LOWROUTER_DATA_DIR at another directory, or set DATABASE_URL to share a ` +
-        'PostgreSQL database between gateways.',
+      `the data directory ${dir} is in use by ${describeOwner(owner)}; one process owns an embedded ` +
+        `data directory. Stop that process first (Ctrl-C, or kill ${owner.pid || '<pid>'}) and run this again; ` +
+        'or point LOWROUTER_DATA_DIR at another directory; or set DATABASE_URL to a PostgreSQL database, ' +
+        'which many gateways share.',
     );
   }
 }
