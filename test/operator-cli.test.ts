@@ -119,7 +119,7 @@ describe('lowrouter orgs/keys/credits/usage on the database directly', () => {
       expect(revoked.stdout).toMatch(new RegExp(`^revoked key ${keyId} `));
       // Listed with its prefix, never the key; revoked keys only with --all.
       const listed = await runCli(['keys', 'list', '--org', orgId!, '--all'], env);
-      expect(listed.stdout).toMatch(new RegExp(`^${keyId} +${key!.slice(0, 7)}… +ci +inference,read `, 'm'));
+      expect(listed.stdout).toMatch(new RegExp(`^${keyId} +${key!.slice(0, 7)}… +ci +read,inference `, 'm'));
       expect(listed.stdout).not.toContain(key);
 
       const byDay = await runCli(['usage', '--from', '2026-11-20', '--to', '2026-11-21'], env);

@@ -120,9 +120,8 @@ export async function runPrimary(
     );
   }
   process.stdout.write(
-    `LowRouter is up: ${first.url}/  (GraphQL: ${first.url}/graphql; ${config.workers} worker processes)\n`,
+    `LowRouter is up: ${first.url}/  (GraphQL: ${first.url}/graphql; ${config.workers} worker processes)\n${grantCommand(config, generatedAdminKey)}`,
   );
-  process.stdout.write(grantCommand(config, generatedAdminKey));
   await stopAll(await stopped);
   return 0;
 }

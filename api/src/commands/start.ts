@@ -82,8 +82,10 @@ export async function run(args: string[]): Promise<number> {
     );
   }
   if (!worker) {
-    process.stdout.write(`LowRouter is up: ${gateway.url}/  (GraphQL: ${gateway.url}/graphql)\n`);
-    process.stdout.write(grantCommand(config, gateway.generatedAdminKey));
+    // One write: whoever waits for "is up" gets the grant command with it.
+    process.stdout.write(
+      `LowRouter is up: ${gateway.url}/  (GraphQL: ${gateway.url}/graphql)\n${grantCommand(config, gateway.generatedAdminKey)}`,
+    );
   }
   return new Promise<number>((resolve) => {
     onSignal = (signal) => {
