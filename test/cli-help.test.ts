@@ -4,12 +4,13 @@
  * on stdout and exit 0; an unknown flag or subcommand exits 2 with the usage line on stderr; and no
  * run of this file creates the data directory, migrates or starts a server.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_HELP } from '@lowrouter/api/commands/help';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/run-cli';
+import { ROOT } from './helpers/spawn-gateway';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lowrouter-help-'));
 const dataDir = join(tmp, 'data');
@@ -91,6 +92,18 @@ describe('lowrouter help never acts', () => {
     expect(r.stdout).not.toContain('LowRouter is up');
     expect(r.code).toBe(0);
   }, 120_000);
+
+  it.each([
+    ['pnpm demo', 'test/demo/run.ts', 'usage: pnpm demo'],
+    ['pnpm bench', 'test/bench/run.ts', 'usage: pnpm bench'],
+    ['pnpm schema:print', 'api/src/graphql/print-schema.ts', 'usage: pnpm schema:print'],
+  ])('%s --help prints its usage instead of acting', async (_name, script, usage) => {
+    const schemaBefore = statSync(join(ROOT, 'api/schema.graphql')).mtimeMs;
+    const r = await runCli(['--help'], env, { script });
+    expect(r.stdout.startsWith(usage)).toBe(true);
+    expect(r.code).toBe(0);
+    expect(statSync(join(ROOT, 'api/schema.graphql')).mtimeMs).toBe(schemaBefore);
+  });
 
   it('created no data directory: nothing above opened a database', () => {
     expect(existsSync(dataDir)).toBe(false);

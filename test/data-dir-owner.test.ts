@@ -32,7 +32,7 @@ describe('one process per embedded data directory', () => {
         csv,
         'region_id,gco2e_per_kwh,year,source,basis\nscaleway:fr-par,123,2025,Test licence,lifecycle\n',
       );
-      const first = await spawnGateway({ LOWROUTER_DATA_DIR: dir });
+      const first = await spawnGateway({ LOWROUTER_DATA_DIR: dir }, 240_000);
       started.push(first);
       const adminKey = /\n {2}(lr_[0-9A-Za-z]{43})\n/.exec(first.stdout())![1]!;
       const owner = `in use by process ${first.child.pid} (lowrouter start, serving ${first.url})`;
@@ -60,7 +60,7 @@ describe('one process per embedded data directory', () => {
       expect(imported.stdout).toMatch(/^imported 1 factor\(s\) as \S+; 1 region\(s\) now use them\n$/);
       expect(imported.code).toBe(0);
 
-      const restarted = await spawnGateway({ LOWROUTER_DATA_DIR: dir });
+      const restarted = await spawnGateway({ LOWROUTER_DATA_DIR: dir }, 240_000);
       started.push(restarted);
       const after = await gql(restarted.url, FACTOR, adminKey);
       expect(after.data.region.gridIntensity.gco2ePerKwh).toBe(123);
@@ -71,5 +71,5 @@ describe('one process per embedded data directory', () => {
       await Promise.all(started.map((g) => g.exited));
       rmSync(tmp, { recursive: true, force: true });
     }
-  }, 240_000);
+  }, 600_000);
 });

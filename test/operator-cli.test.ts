@@ -124,12 +124,28 @@ describe('lowrouter orgs/keys/credits/usage on the database directly', () => {
 
       const byDay = await runCli(['usage', '--from', '2026-11-20', '--to', '2026-11-21'], env);
       expect(byDay.stderr).toBe('');
-      expect(byDay.stdout).toMatchInlineSnapshot();
+      expect(byDay.stdout).toMatchInlineSnapshot(`
+        "Usage of org_default, 2026-11-20 to 2026-11-21 (UTC, inclusive), by day:
+        DAY         REQUESTS  ERRORS  INPUT TOKENS  OUTPUT TOKENS  COST USD  ENERGY Wh       gCO2e
+        2026-11-20         2       0          1500            300      0.15   0.75-1.5  0.075-0.15
+        2026-11-21         1       0           300             50      0.05        1-2     0.1-0.2
+        TOTAL              3       0          1800            350      0.20   1.75-3.5  0.175-0.35
+        Energy and gCO2e (usage phase) are estimates, shown min-max.
+        "
+      `);
       const byModel = await runCli(
         ['usage', '--from', '2026-11-20', '--to', '2026-11-20', '--by', 'model'],
         env,
       );
-      expect(byModel.stdout).toMatchInlineSnapshot();
+      expect(byModel.stdout).toMatchInlineSnapshot(`
+        "Usage of org_default, 2026-11-20 to 2026-11-20 (UTC, inclusive), by model:
+        MODEL         REQUESTS  ERRORS  INPUT TOKENS  OUTPUT TOKENS  COST USD  ENERGY Wh       gCO2e
+        gpt-4o-mini          1       0          1000            200      0.12      0.5-1    0.05-0.1
+        claude-haiku         1       0           500            100      0.03   0.25-0.5  0.025-0.05
+        TOTAL                2       0          1500            300      0.15   0.75-1.5  0.075-0.15
+        Energy and gCO2e (usage phase) are estimates, shown min-max.
+        "
+      `);
 
       // Stored hashed, on the ledger, and audited with the CLI as the actor.
       const check = await prepared.open();
@@ -167,7 +183,7 @@ describe('lowrouter against a running gateway', () => {
     let gateway: SpawnedGateway | undefined;
     try {
       const dir = join(tmp, 'data');
-      gateway = await spawnGateway({ LOWROUTER_DATA_DIR: dir });
+      gateway = await spawnGateway({ LOWROUTER_DATA_DIR: dir }, 240_000);
       const adminKey = /\n {2}(lr_[0-9A-Za-z]{43})\n/.exec(gateway.stdout())![1]!;
       const last = gateway.stdout().trimEnd().split('\n').at(-1)!;
       expect(last).toBe(

@@ -15,9 +15,15 @@ export interface CliRun {
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  opts: { compiled?: boolean; stdin?: string } = {},
+  opts: {
+    compiled?: boolean;
+    stdin?: string /** Another TypeScript entry (a pnpm script's). */;
+    script?: string;
+  } = {},
 ): Promise<CliRun> {
-  const entry = opts.compiled ? ['api/scripts/run.mjs'] : ['--import', 'tsx', 'api/src/cli.ts'];
+  const entry = opts.compiled
+    ? ['api/scripts/run.mjs']
+    : ['--import', 'tsx', opts.script ?? 'api/src/cli.ts'];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...entry, ...args], {
       cwd: ROOT,
