@@ -223,6 +223,9 @@ describe('lowrouter against a running gateway', () => {
       expect((await runCli(['keys', 'revoke', keyId], env)).code).toBe(0);
       expect((await gql(gateway.url, '{ credits { balanceUsd } }', key)).errors).toBeDefined();
 
+      const orgs = await runCli(['orgs', 'list'], env);
+      expect(orgs.stdout).toMatch(/^org_default +Default organization +\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/m);
+
       const usage = await runCli(['usage'], env);
       expect(usage.code).toBe(0);
       expect(usage.stdout).toMatch(/^TOTAL +0 +0 +0 +0 +0.00 +0 +0$/m);
