@@ -1,39 +1,88 @@
 /**
  * `pnpm lowrouter <command>`: the operator's command line. Each command lives in commands/<name>.ts
  * and is loaded only when called, so `lowrouter eco` starts without touching the database.
+ *
+ * Help never acts: `--help`/`-h` anywhere on the line (before `--`) prints the help of the command or
+ * subcommand from commands/help.ts and exits 0 before any command module is loaded. An unknown
+ * command, subcommand or flag exits 2 with the usage line on stderr.
  */
-type Command = { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> };
+import { UsageError } from './commands/args';
+import { COMMAND_HELP, topHelp } from './commands/help';
 
-const commands: Record<string, Command> = {
-  start: {
-    summary: 'migrate, import the catalog and serve the gateway',
-    load: () => import('./commands/start'),
-  },
-  'build-web': {
-    summary: 'build the pages (web/dist) when stale; part of `pnpm build`',
-    load: () => import('./commands/build-web'),
-  },
-  migrate: { summary: 'apply database migrations and exit', load: () => import('./commands/migrate') },
-  eco: {
-    summary: 'read JSON lines of eco inputs on stdin, write estimates',
-    load: () => import('./commands/eco'),
-  },
-  grid: {
-    summary: 'grid import <file.csv>: load licensed grid factors',
-    load: () => import('./commands/grid'),
-  },
+type Run = (args: string[]) => Promise<number>;
+
+const modules: Record<string, () => Promise<{ run: Run }>> = {
+  start: () => import('./commands/start'),
+  'build-web': () => import('./commands/build-web'),
+  migrate: () => import('./commands/migrate'),
+  eco: () => import('./commands/eco'),
+  grid: () => import('./commands/grid'),
+  orgs: () => import('./commands/orgs'),
+  keys: () => import('./commands/keys'),
+  credits: () => import('./commands/credits'),
+  usage: () => import('./commands/usage'),
 };
+
+const isHelp = (a: string) => a === '--help' || a === '-h';
+
+function wantsHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some(isHelp);
+}
+
+const usageLine = (help: string) => help.split('\n')[0] ?? '';
+
+async function helpOf(name: string): Promise<string> {
+  // eco's help is long and lives beside its parser; loading eco.ts touches nothing.
+  if (name === 'eco') return (await import('./commands/eco')).HELP;
+  return COMMAND_HELP[name]!.help;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
-  if (!command) {
-    const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
-    process.stderr.write(`usage: lowrouter <command>\n\ncommands:\n${lines.join('\n')}\n`);
-    return name ? 2 : 0;
+  if (name === undefined || isHelp(name) || name === 'help') {
+    process.stdout.write(topHelp());
+    return 0;
   }
-  const mod = await command.load();
-  return mod.run(rest);
+  const load = modules[name];
+  if (!load || !Object.hasOwn(COMMAND_HELP, name)) {
+    process.stderr.write(
+      `lowrouter: unknown command ${name}\n${usageLine(topHelp())}\n(lowrouter --help lists the commands)\n`,
+    );
+    return 2;
+  }
+  const command = COMMAND_HELP[name]!;
+  let help = await helpOf(name);
+  let label = `lowrouter ${name}`;
+  if (command.subcommands) {
+    const [sub, ...subArgs] = rest;
+    if (sub === undefined || isHelp(sub)) {
+      (sub === undefined ? process.stderr : process.stdout).write(help);
+      return sub === undefined ? 2 : 0;
+    }
+    const subHelp = Object.hasOwn(command.subcommands, sub) ? command.subcommands[sub] : undefined;
+    if (!subHelp) {
+      process.stderr.write(`${label}: unknown subcommand ${sub}\n${help}`);
+      return 2;
+    }
+    help = subHelp;
+    label = `${label} ${sub}`;
+    if (wantsHelp(subArgs)) {
+      process.stdout.write(help);
+      return 0;
+    }
+  } else if (wantsHelp(rest)) {
+    process.stdout.write(help);
+    return 0;
+  }
+  try {
+    return await (await load()).run(rest);
+  } catch (err) {
+    if (!(err instanceof UsageError))
+      throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+    process.stderr.write(`${label}: ${err.message}\n${usageLine(help)}\n(${label} --help says more)\n`);
+    return 2;
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -41,7 +90,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`lowrouter: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `${err instanceof Error && err.message.startsWith('lowrouter') ? '' : 'lowrouter: '}${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -107,8 +107,14 @@ export async function startGateway(
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
+  // Who owns an embedded data directory says where its API is (`lowrouter keys …` goes through it).
+  const loopback = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  db.dataDirLock?.announce({
+    url,
+    apiUrl: `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`,
+  });
   log.info('listening', { url, database: db.driver, readyMs: Math.round(performance.now() - t0) });
   // Which process answered (several serve one port under `pnpm start` on PostgreSQL): its node id,
   // the one its credit reservations carry, and its pid. Set before the handler runs; attached in the

@@ -15,6 +15,12 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
 };
 
 const [name, ...args] = process.argv.slice(2);
+if (name === '--help' || name === '-h') {
+  process.stdout.write(
+    `usage: pnpm bench [name] [options]\n\nBenchmarks: ${Object.keys(benches).join(', ')} (none named: all of them).\nREADME, section Commands, lists each one's options.\n`,
+  );
+  process.exit(0);
+}
 const names = name ? [name] : Object.keys(benches);
 const unknown = names.filter((n) => !benches[n]);
 if (unknown.length) {

@@ -41,7 +41,21 @@ function line(o: Outcome): string {
   return `${time}  ✓ ${o.model.padEnd(28)} → ${where}  ${cost}  ${carbon}  [${o.step}]`;
 }
 
+const DEMO_USAGE = 'usage: pnpm demo   (PORT and HOST apply; no options)\n';
+
 async function main(): Promise<number> {
+  // Help never acts: `pnpm demo --help` describes the demo instead of starting it.
+  const args = process.argv.slice(2);
+  if (args.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(
+      `${DEMO_USAGE}\nStarts a throwaway gateway whose providers are loopback fakes, with credit and a fresh\nadmin key, and sends a request every second or two until Ctrl-C, which deletes its database.\n`,
+    );
+    return 0;
+  }
+  if (args.length) {
+    process.stderr.write(`pnpm demo: unexpected argument ${args[0]}\n${DEMO_USAGE}`);
+    return 2;
+  }
   const stop = new AbortController();
   let first = 0;
   const onSignal = () => {

@@ -42,10 +42,11 @@ export async function spawnGateway(
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`gateway did not start in ${timeoutMs} ms:\n${out}\n${err}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Never leave a half-started gateway behind the failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not start in ${timeoutMs} ms:\n${out}\n${err}`));
+    }, timeoutMs);
     const check = () => {
       const m = /LowRouter is up: (http:\/\/[^\s/]+)/.exec(out);
       if (m) {

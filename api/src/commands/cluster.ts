@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { openDb } from '../db/client';
 import type { Logger } from '../log';
 import { prepareDatabase } from '../main';
+import { grantCommand } from './banner';
 
 /** What a worker tells the primary once it listens. */
 export interface WorkerUp {
@@ -119,7 +120,7 @@ export async function runPrimary(
     );
   }
   process.stdout.write(
-    `LowRouter is up: ${first.url}/  (GraphQL: ${first.url}/graphql; ${config.workers} worker processes)\n`,
+    `LowRouter is up: ${first.url}/  (GraphQL: ${first.url}/graphql; ${config.workers} worker processes)\n${grantCommand(config, generatedAdminKey)}`,
   );
   await stopAll(await stopped);
   return 0;

@@ -6,21 +6,14 @@ import { runMigrations } from '../db/migrate';
 import { seedCatalog } from '../db/seed';
 import { applyGridImport, knownRegions, parseGridCsv } from '../eco/grid-import';
 import { loadCatalog } from '@lowrouter/data';
+import { UsageError, parseCommandArgs } from './args';
 
-const HELP = `usage: lowrouter grid import <file.csv>
-
-Loads grid carbon-intensity factors (gCO2e/kWh) you hold a licence for, per region or per country.
-Columns: region_id or country, gco2e_per_kwh, year, source, basis (lifecycle|direct).
-Every line is checked first; nothing is written unless the whole file is valid.
-New requests use the new factors; past requests keep the ones they were estimated with.
-`;
-
+/** `lowrouter grid import <file.csv>` (help: commands/help.ts). */
 export async function run(args: string[]): Promise<number> {
-  const [sub, file] = args;
-  if (sub !== 'import' || !file) {
-    process.stderr.write(HELP);
-    return sub === '--help' ? 0 : 2;
-  }
+  const [sub, ...rest] = args;
+  if (sub !== 'import') throw new UsageError(`unknown subcommand ${sub}`);
+  const { positionals } = parseCommandArgs(rest, {}, { min: 1, max: 1, names: 'the CSV file to import' });
+  const file = positionals[0]!;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,9 +1,11 @@
 import { loadConfig } from '../config';
 import { openDb } from '../db/client';
 import { runMigrations } from '../db/migrate';
+import { parseCommandArgs } from './args';
 
-/** `lowrouter migrate`: apply pending migrations and exit. */
-export async function run(_args: string[]): Promise<number> {
+/** `lowrouter migrate`: apply pending migrations and exit (refused while a gateway owns the data dir). */
+export async function run(args: string[]): Promise<number> {
+  parseCommandArgs(args, {});
   const config = loadConfig();
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {

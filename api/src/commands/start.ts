@@ -3,6 +3,9 @@ import { loadConfig } from '../config';
 import { ensureWebAssets } from '../http/static';
 import { createLogger } from '../log';
 import { type Gateway, startGateway } from '../main';
+import { DataDirInUseError, dataDirOwner } from '../db/data-dir-lock';
+import { parseCommandArgs } from './args';
+import { grantCommand } from './banner';
 import { reportUp, runPrimary } from './cluster';
 
 /** Defined as true by the production build (api/scripts/build.mjs). */
@@ -17,8 +20,15 @@ declare const __LOWROUTER_BUNDLED__: boolean | undefined;
  * cluster primary (commands/cluster.ts) and the serving happens in its forked workers, which run this
  * same command. PGlite is one process: its data directory belongs to a single one.
  */
-export async function run(_args: string[]): Promise<number> {
+export async function run(args: string[]): Promise<number> {
+  parseCommandArgs(args, {});
   const config = loadConfig();
+  // A second gateway on an embedded directory is refused at once, before the pages are built; the
+  // lock itself is taken when the database opens (db/client.ts), which closes the race.
+  if (!config.databaseUrl && !cluster.isWorker) {
+    const owner = await dataDirOwner(config.dataDir);
+    if (owner) throw new DataDirInUseError(config.dataDir, owner);
+  }
   const log = createLogger(config.logLevel);
   let signalled: string | undefined;
   let onSignal: ((signal: string) => void) | undefined;
@@ -71,7 +81,12 @@ export async function run(_args: string[]): Promise<number> {
       `\nInstance admin key (shown once, store it now; set LOWROUTER_ADMIN_KEY to choose your own):\n  ${gateway.generatedAdminKey}\n\n`,
     );
   }
-  if (!worker) process.stdout.write(`LowRouter is up: ${gateway.url}/  (GraphQL: ${gateway.url}/graphql)\n`);
+  if (!worker) {
+    // One write: whoever waits for "is up" gets the grant command with it.
+    process.stdout.write(
+      `LowRouter is up: ${gateway.url}/  (GraphQL: ${gateway.url}/graphql)\n${grantCommand(config, gateway.generatedAdminKey)}`,
+    );
+  }
   return new Promise<number>((resolve) => {
     onSignal = (signal) => {
       stop(signal).then(resolve);

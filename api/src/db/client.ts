@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { RemotePglite } from './pglite-remote';
 import * as schema from './schema';
 
@@ -42,6 +43,8 @@ export interface DbHandle {
   holdNodeLease(nodeId: string): Promise<void>;
   /** Whether the node holding `nodeId` is gone. */
   isNodeGone(nodeId: string): Promise<boolean>;
+  /** PGlite on a directory: this process's exclusive hold on it (data-dir-lock.ts), until close. */
+  dataDirLock?: DataDirLock;
   close(): Promise<void>;
 }
 
@@ -148,11 +151,14 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   }
   // PGlite runs in a worker thread (pglite-worker.ts): statements never block this event loop.
   const dir = opts.dataDir ?? '.lowrouter';
+  // One process per directory: a second one is refused here, before PGlite reads a single file.
+  const lock = dir === 'memory://' ? undefined : await lockDataDir(dir);
   const pg = new RemotePglite({ dataDir: dir === 'memory://' ? undefined : dir });
   try {
     await pg.ready;
   } catch (err) {
     await pg.close().catch(() => {});
+    await lock?.release();
     throw err;
   }
   const db = drizzlePglite(pg as unknown as PGlite, { schema, logger }) as unknown as Db;
@@ -162,6 +168,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     db,
     asyncCommitDb: db,
     driver: 'pglite',
+    dataDirLock: lock,
     async holdNodeLease(nodeId) {
       self = nodeId;
     },
@@ -177,7 +184,11 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     async close() {
       if (closed) return;
       closed = true;
-      await pg.close();
+      try {
+        await pg.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

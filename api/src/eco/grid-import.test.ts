@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -123,7 +123,7 @@ describe('lowrouter grid import', () => {
     const [row] = await db.db.select().from(regions).where(eq(regions.id, region.id));
     await db.close();
     expect(row!.gridGco2ePerKwh).toBe(77);
-  });
+  }, 180_000);
 
   it('writes nothing when one line is bad, and says which', async () => {
     const file = join(dir, 'bad.csv');
@@ -139,5 +139,7 @@ describe('lowrouter grid import', () => {
     const [row] = await db.db.select().from(regions).where(eq(regions.id, region.id));
     await db.close();
     expect(row!.gridGco2ePerKwh).toBe(77);
-  });
+  }, 180_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 });
