@@ -91,6 +91,7 @@ async function direct(handle: DbHandle, config: Config, via: string): Promise<Op
     policyId: null,
     requestsPerMinute: null,
     tokensPerMinute: null,
+    cacheTtlSeconds: null,
   };
   return {
     via,
