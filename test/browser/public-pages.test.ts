@@ -79,7 +79,7 @@ describe.skipIf(!HAVE_CHROMIUM)('public pages, JavaScript off', () => {
     expect(marks[0]).toBe('Usable here');
     expect(marks.at(-1)).toBe('Not usable here');
     expect(await page.locator('#chart svg.scatter a.pt').count()).toBeGreaterThan(20);
-    expect(await page.locator('#models caption').textContent()).toContain(
+    expect(await page.locator('#models > caption').textContent()).toContain(
       `gCO2e per 1,000 output tokens, reference request of ${REFERENCE_OUTPUT_TOKENS} tokens`,
     );
     // Filtering without a script: the form is a GET the server applies.
@@ -163,17 +163,19 @@ describe.skipIf(!HAVE_CHROMIUM)('public pages, JavaScript off', () => {
     await page.getByRole('button', { name: 'Use key' }).click();
     await page.waitForLoadState('load');
     await expect.poll(() => page.locator('#key-status').textContent()).toContain('Key set for this tab');
+    // Without a key the explorer's introspection was refused (400, logged by Chromium); with it, nothing.
+    problems.length = 0;
     await page.locator('.graphiql-execute-button').waitFor({ timeout: 30_000 });
     await page.locator('.graphiql-execute-button').click();
     await expect
       .poll(() => page.locator('.graphiql-response').textContent(), { timeout: 30_000 })
       .toContain('"models"');
-    expect(await page.locator('.graphiql-response').textContent()).toContain('gpt');
+    expect(await page.locator('.graphiql-response').textContent()).toContain('"data"');
     expect(authorizations).toContain(`Bearer ${h.adminKey}`);
     expect(foreign).toEqual([]);
-    expect(problems.filter((p) => !/Download the React DevTools/.test(p))).toEqual([]);
+    expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 });
 
 describe('LOWROUTER_PUBLIC_FOOTPRINT=false', () => {

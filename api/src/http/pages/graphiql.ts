@@ -67,7 +67,8 @@ const START_JS = `// LowRouter: starts GraphiQL with the API key of this tab.
   YogaGraphiQL.renderYogaGraphiQL(root, {
     endpoint: '/graphql',
     title: 'LowRouter GraphQL',
-    defaultQuery: '# The catalog is public; usage, credits and keys need a key.\\n{\\n  models(limit: 5) {\\n    id\\n    name\\n    tier\\n  }\\n}\\n',
+    // yoga's explorer starts from ?query= (it keeps the edited query there), else from this.
+    query: '# The catalog is public; usage, credits and keys need a key.\\n{\\n  models(limit: 5) {\\n    id\\n    name\\n    tier\\n  }\\n}\\n',
     additionalHeaders: key ? { Authorization: 'Bearer ' + key } : {},
     shouldPersistHeaders: false,
     credentials: 'omit',

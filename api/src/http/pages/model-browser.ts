@@ -300,7 +300,7 @@ export function priceFootprintChart(models: readonly BrowserModel[]): Raw {
     ];
   });
   const unpriced = models.length - points.length;
-  return html`<figure class="chart-figure">
+  return html`<figure class="chart-figure"><div class="chart-scroll">
 ${scatterSvg(points, {
   title: `Footprint against price, ${points.length} models`,
   description: `Each dot is a model: x is its median output price in USD per 1M tokens, y its median ${FOOTPRINT_LABEL}; the vertical line spans its endpoints (regions differ in grid intensity). Filled dots are usable on this instance. Both axes are logarithmic.`,
@@ -308,7 +308,7 @@ ${scatterSvg(points, {
   yLabel: 'gCO2e / 1k output tokens (log)',
   formatX: (v) => usd(v),
   formatY: (v) => sig(v),
-})}
+})}</div>
 <figcaption><ul class="legend">
 ${TIERS.map((t) => html`<li class="legend-item"><svg viewBox="0 0 10 10" class="key" aria-hidden="true"><circle class="dot tier-${t}" cx="5" cy="5" r="4"/></svg>${t}</li>`)}
 <li class="legend-item"><svg viewBox="0 0 10 10" class="key" aria-hidden="true"><circle class="dot hollow muted" cx="5" cy="5" r="4"/></svg>not usable here</li>
