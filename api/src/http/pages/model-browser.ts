@@ -74,7 +74,7 @@ export interface BrowserModel {
   /** Usable first, then lowest footprint, then cheapest. */
   endpoints: BrowserEndpoint[];
   usableCount: number;
-  /** Over the usable endpoints when there are any, else over all: what this instance can offer. */
+  /** Over the usable endpoints when there are any, else over all but unconfigured self-hosted ones. */
   outputUsd: MinMax;
   inputUsd: MinMax;
   gco2e: MinMax;
@@ -85,8 +85,12 @@ const spanOf = (xs: number[]): MinMax => ({ min: Math.min(...xs), max: Math.max(
 const byName = (a: { name: string; id: string }, b: { name: string; id: string }) =>
   a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
+/** A self-hosted endpoint nobody configured: an "Operator site" placeholder at $0, listed last. */
+const placeholder = (e: BrowserEndpoint) => e.selfHosted && !e.usable;
+
 const endpointOrder = (a: BrowserEndpoint, b: BrowserEndpoint) =>
   Number(b.usable) - Number(a.usable) ||
+  Number(placeholder(a)) - Number(placeholder(b)) ||
   mid(a.gco2e) - mid(b.gco2e) ||
   a.outputUsd - b.outputUsd ||
   a.id.localeCompare(b.id);
@@ -137,7 +141,8 @@ export function browserModels(tables: RoutingTables): BrowserModel[] {
     const m = tables.models.get(id)!;
     eps.sort(endpointOrder);
     const usable = eps.filter((e) => e.usable);
-    const basis = usable.length ? usable : eps;
+    const real = eps.filter((e) => !placeholder(e));
+    const basis = usable.length ? usable : real.length ? real : eps;
     out.push({
       id: m.id,
       name: m.name,
@@ -280,7 +285,7 @@ const median = (xs: number[]) => {
 };
 
 /** The chart: one dot per model at its median output price and median footprint over the endpoints
- *  this instance can use (all endpoints when none), the line spanning its endpoints. */
+ *  this instance can use (all priced endpoints when none), the line spanning those endpoints. */
 export function priceFootprintChart(models: readonly BrowserModel[]): Raw {
   const points = models.flatMap((m) => {
     const basis = m.usableCount ? m.endpoints.filter((e) => e.usable) : m.endpoints;
