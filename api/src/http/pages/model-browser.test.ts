@@ -86,7 +86,7 @@ describe('the model browser page', () => {
   });
 
   it('never lists an unconfigured self-hosted "Operator site" endpoint first', async () => {
-    for (const env of [{}, { MISTRAL_API_KEY: 'x' }]) {
+    for (const env of [{}, { MISTRAL_API_KEY: 'x' }] as Record<string, string>[]) {
       const models = browserModels(await tablesWith(env));
       for (const sort of ['price', 'carbon', 'energy', 'name']) {
         const shown = applyView(models, viewFromQuery(new URLSearchParams({ sort })));
