@@ -69,7 +69,7 @@ describe.skipIf(!HAVE_CHROMIUM)('public pages, JavaScript off', () => {
     expect(await models.count()).toBe(all.length);
     // The fake upstreams give openai, anthropic, mistral and google credentials: those come first.
     const usable = await models.evaluateAll((bs) => bs.map((b) => Number((b as HTMLElement).dataset.usable)));
-    const firstUnusable = usable.findIndex((u) => u === 0);
+    const firstUnusable = usable.indexOf(0);
     expect(firstUnusable).toBeGreaterThan(0);
     expect(usable.slice(firstUnusable).every((u) => u === 0)).toBe(true);
     // A model's endpoints are behind its row; usable ones first, marked.
