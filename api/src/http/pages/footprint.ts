@@ -192,14 +192,14 @@ function breakdown(
   const label = (s: Slice) =>
     s.key === '*' ? 'Other' : s.key === '' ? 'None (refused before routing)' : name(s.key);
   return html`<section id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${title}</h2>
-<div class="chart-pair"><figure class="chart-figure">${barsSvg(
+<div class="chart-pair"><figure class="chart-figure"><div class="chart-scroll">${barsSvg(
     rows.map((s) => ({ label: label(s), value: mid(s.gco2e), span: s.gco2e })),
     {
       title: `gCO2e by ${what}, last ${DAYS} days`,
       description: `Bars: central estimate of gCO2e by ${what}, all organisations together; the line spans the low and high estimate.`,
       unit: 'gCO2e',
     },
-  )}<figcaption>gCO2e by ${what}, last ${DAYS} days. Bar: central estimate; line: low to high.</figcaption></figure>
+  )}</div><figcaption>gCO2e by ${what}, last ${DAYS} days. Bar: central estimate; line: low to high.</figcaption></figure>
 <aside class="limits"><h3>Limits of this estimate</h3>${limits}</aside></div>
 ${cards(
   [
@@ -229,7 +229,7 @@ ${empty ? html`<p class="banner">No request has been served yet: the charts fill
 <p class="note">Ranges are low–high estimates (model sizes and data-centre PUE are uncertain); they are summed as ranges, not averaged. ${limit('inference-only')}</p>
 </section>
 <section id="by-day" aria-labelledby="by-day-h"><h2 id="by-day-h">By day</h2>
-<div class="chart-pair"><figure class="chart-figure">${dayBarsSvg(
+<div class="chart-pair"><figure class="chart-figure"><div class="chart-scroll">${dayBarsSvg(
     d.byDay.map((x) => ({ day: x.day, value: mid(x.gco2e), span: x.gco2e })),
     {
       title: `gCO2e per UTC day, ${d.since} to ${d.byDay.at(-1)?.day ?? ''}`,
@@ -238,7 +238,7 @@ ${empty ? html`<p class="banner">No request has been served yet: the charts fill
       unit: 'gCO2e',
       format: (v) => sig(v),
     },
-  )}<figcaption>gCO2e per UTC day, last ${DAYS} days. Requests per day: ${d.byDay.map((x) => x.requests).reduce((a, b) => a + b, 0) ? `up to ${int(Math.max(...d.byDay.map((x) => x.requests)))}` : 'none yet'}.</figcaption></figure>
+  )}</div><figcaption>gCO2e per UTC day, last ${DAYS} days. Requests per day: ${d.byDay.map((x) => x.requests).reduce((a, b) => a + b, 0) ? `up to ${int(Math.max(...d.byDay.map((x) => x.requests)))}` : 'none yet'}.</figcaption></figure>
 <aside class="limits"><h3>Limits of this estimate</h3><p>${limit('inference-only')}</p><p>${limit('embodied-apart')}</p></aside></div>
 </section>
 ${breakdown('by-provider', 'By provider', 'provider', d.byProvider, names.provider, html`<p>Data-centre PUE is each provider's published fleet figure, not the site's of the day.</p><p>${limit('reference-hardware')}</p>`)}

@@ -514,7 +514,7 @@ ${cards(
 
 <h2 id="footprint">Footprint per region</h2>
 <p>${FOOTPRINT_LABEL}, per endpoint: the same model, so the spread is the grid of the serving region and the data centre's PUE. An ${est}: inference only, no embodied carbon, annual grid averages.</p>
-<figure class="chart-figure">${barsSvg(
+<figure class="chart-figure"><div class="chart-scroll">${barsSvg(
     byRegion.map((e) => ({
       label: `${e.provider} · ${e.region}`,
       value: mid(e.gco2e),
@@ -525,7 +525,7 @@ ${cards(
       description: `Bars: the central ${FOOTPRINT_LABEL}; the line over each bar spans the low and high estimate.`,
       unit: 'gCO2e',
     },
-  )}<figcaption>Bar: central estimate; line: low to high. Limits: see the <a href="/methodology#limits">methodology</a>.</figcaption></figure>
+  )}</div><figcaption>Bar: central estimate; line: low to high. Limits: see the <a href="/methodology#limits">methodology</a>.</figcaption></figure>
 ${cards(
   [
     ['Provider'],
