@@ -93,12 +93,18 @@ export function scatterSvg(points: readonly ScatterPoint[], o: ScatterOptions): 
     const w = p.label.length * 5.6;
     const cx = X(p.x);
     const cy = Y(p.y);
-    for (const side of [1, -1] as const) {
-      const bx = side === 1 ? cx + 6 : cx - 6 - w;
-      const box = { x0: bx, x1: bx + w, y0: cy - 7, y1: cy + 4 };
-      if (box.x0 < m.l || box.x1 > W - m.r || overlaps(box)) continue;
+    // Right, left, above, below: [text x, baseline y, anchor, box left].
+    const spots: [number, number, 'start' | 'end' | 'middle', number][] = [
+      [cx + 6, cy + 3.5, 'start', cx + 6],
+      [cx - 6, cy + 3.5, 'end', cx - 6 - w],
+      [cx, cy - 7, 'middle', cx - w / 2],
+      [cx, cy + 14, 'middle', cx - w / 2],
+    ];
+    for (const [tx, ty, anchor, bx] of spots) {
+      const box = { x0: bx, x1: bx + w, y0: ty - 8, y1: ty + 1 };
+      if (box.x0 < m.l || box.x1 > W - m.r || box.y0 < m.t || box.y1 > H - m.b || overlaps(box)) continue;
       placed.push(box);
-      return html`<text class="label" x="${n(side === 1 ? cx + 6 : cx - 6)}" y="${n(cy + 3.5)}"${raw(side === -1 ? ' text-anchor="end"' : '')}>${p.label}</text>`;
+      return html`<text class="label" x="${n(tx)}" y="${n(ty)}"${raw(anchor === 'start' ? '' : ` text-anchor="${anchor}"`)}>${p.label}</text>`;
     }
     return html``;
   };
