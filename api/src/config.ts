@@ -66,6 +66,11 @@ const EnvSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** The public /footprint page (instance totals, no organisation shown); false answers 404. */
+  LOWROUTER_PUBLIC_FOOTPRINT: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
 });
 
 export type Config = {
@@ -95,6 +100,8 @@ export type Config = {
   /** Worker processes `lowrouter start` runs on PostgreSQL (one per core unless LOWROUTER_WORKERS). */
   workers: number;
   demo: boolean;
+  /** Whether /footprint is served (LOWROUTER_PUBLIC_FOOTPRINT, default true). */
+  publicFootprint: boolean;
   /** The environment snapshot, for provider credentials only. */
   env: Readonly<Record<string, string | undefined>>;
 };
@@ -130,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cacheMaxTtlSeconds: e.LOWROUTER_CACHE_MAX_TTL_SECONDS,
     workers: e.LOWROUTER_WORKERS ?? availableParallelism(),
     demo: e.LOWROUTER_DEMO,
+    publicFootprint: e.LOWROUTER_PUBLIC_FOOTPRINT,
     env: { ...env },
   };
 }
