@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { parseCorsOrigins } from './http/cors';
 
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -52,6 +53,16 @@ const EnvSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** Browser origins allowed to call /v1 and /graphql (CORS), comma-separated exact origins; default none. */
+  LOWROUTER_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseCorsOrigins(v);
+      if (Array.isArray(parsed)) return parsed;
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }),
   LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Labels the UI as showing demo data (set by `pnpm demo`). */
   LOWROUTER_DEMO: z
@@ -84,6 +95,8 @@ export type Config = {
   /** Worker processes `lowrouter start` runs on PostgreSQL (one per core unless LOWROUTER_WORKERS). */
   workers: number;
   demo: boolean;
+  /** Exact origins allowed by CORS on /v1 and /graphql; empty: none. */
+  corsOrigins: string[];
   /** The environment snapshot, for provider credentials only. */
   env: Readonly<Record<string, string | undefined>>;
 };
@@ -117,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOWROUTER_LOG_LEVEL,
     workers: e.LOWROUTER_WORKERS ?? availableParallelism(),
     demo: e.LOWROUTER_DEMO,
+    corsOrigins: e.LOWROUTER_CORS_ORIGINS,
     env: { ...env },
   };
 }

@@ -4,24 +4,30 @@
  */
 import { microToUsd } from '@lowrouter/shared';
 import type { EcoBlock } from '../../eco/estimate';
-import { type Completion, runCompletion } from '../../inference/complete';
+import { type Completion, type Failure, runCompletion } from '../../inference/complete';
+import { insufficientCreditsMessage } from '../../billing/credit-hold';
+import { holdJson } from '../../http/openai-error';
 import type { RouteBlock } from '../../routing/route-block';
 import { parseCanonicalRequest } from '../../providers/canonical';
 import { checkRequestShape } from '../../providers/request-shape';
 import { type RouteOverride, parseRouteOverride } from '../../routing/policy';
+import { AUTO_MODEL } from '../../routing/rank-types';
 import { builder } from '../builder';
 import { ErrorKindEnum, errorKindOf } from './enums';
 import { ErrorInterface, ForbiddenError, requireScope } from './errors';
 import { MinMaxRef, RangeRef } from './scalars';
 
 export class InsufficientCreditsError extends Error {
-  constructor(
-    readonly balanceUsd: number,
-    readonly requiredUsd: number,
-  ) {
-    super(
-      `insufficient credits: this request may cost up to $${requiredUsd.toFixed(6)}; the balance is $${balanceUsd.toFixed(6)}`,
-    );
+  readonly balanceUsd: number;
+  readonly availableUsd: number;
+  readonly requiredUsd: number;
+  readonly hold: ReturnType<typeof holdJson>;
+  constructor(f: Extract<Failure, { kind: 'insufficient_credits' }>) {
+    super(insufficientCreditsMessage(f.hold, f.availableMicro, 'maxTokens'));
+    this.balanceUsd = microToUsd(f.balanceMicro);
+    this.availableUsd = microToUsd(f.availableMicro);
+    this.requiredUsd = microToUsd(f.requiredMicro);
+    this.hold = holdJson(f.hold);
   }
 }
 export class NoRouteAvailableError extends Error {
@@ -65,11 +71,41 @@ const AttemptRef = builder.objectRef<RouteBlock['attempts'][number]>('RouteAttem
   }),
 });
 
+const CreditHoldRef = builder.objectRef<ReturnType<typeof holdJson>>('CreditHold').implement({
+  description:
+    'What a request holds before it runs, and why: its output limit × the output price, plus the input bound × the input price, plus the platform fee. Only what the answer uses is charged.',
+  fields: (t) => ({
+    endpointId: t.exposeID('endpointId', { description: 'The first endpoint the route would try.' }),
+    totalUsd: t.exposeFloat('totalUsd'),
+    outputUsd: t.exposeFloat('outputUsd'),
+    inputUsd: t.exposeFloat('inputUsd'),
+    feeUsd: t.exposeFloat('feeUsd'),
+    maxOutputTokens: t.exposeInt('maxOutputTokens'),
+    maxOutputTokensFrom: t.exposeString('maxOutputTokensFrom', {
+      description: "max_tokens (the request's maxTokens) or model_limit (none was set).",
+    }),
+    inputTokens: t.exposeInt('inputTokens', { description: 'An upper bound counted from the request.' }),
+    outputPricePerMTokUsd: t.exposeFloat('outputPricePerMTokUsd'),
+    inputPricePerMTokUsd: t.exposeFloat('inputPricePerMTokUsd'),
+    maxTokensThatFit: t.exposeInt('maxTokensThatFit', {
+      nullable: true,
+      description: 'The largest maxTokens whose hold fits the available credit; null when none does.',
+    }),
+  }),
+});
+
 builder.objectType(InsufficientCreditsError, {
   name: 'InsufficientCredits',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof InsufficientCreditsError,
-  fields: (t) => ({ balanceUsd: t.exposeFloat('balanceUsd'), requiredUsd: t.exposeFloat('requiredUsd') }),
+  fields: (t) => ({
+    balanceUsd: t.exposeFloat('balanceUsd'),
+    availableUsd: t.exposeFloat('availableUsd', {
+      description: 'The balance less what requests in flight hold: what this request could use.',
+    }),
+    requiredUsd: t.exposeFloat('requiredUsd', { description: 'What the request would hold: hold.totalUsd.' }),
+    hold: t.field({ type: CreditHoldRef, resolve: (e) => e.hold }),
+  }),
 });
 builder.objectType(NoRouteAvailableError, {
   name: 'NoRouteAvailable',
@@ -233,7 +269,11 @@ const MessageInput = builder.inputType('MessageInput', {
 
 const CompleteInput = builder.inputType('CompleteInput', {
   fields: (t) => ({
-    model: t.string({ required: true, description: 'A catalog model id, an alias, or lowrouter/auto.' }),
+    model: t.string({
+      required: true,
+      defaultValue: AUTO_MODEL,
+      description: 'A catalog model id, an alias, or lowrouter/auto (the default).',
+    }),
     models: t.stringList({
       description: 'lowrouter/auto: the only models to choose from; otherwise fallbacks.',
     }),
@@ -345,7 +385,7 @@ builder.mutationField('complete', (t) =>
         case 'invalid_request':
           throw new InvalidRequestError(f.field, f.message);
         case 'insufficient_credits':
-          throw new InsufficientCreditsError(microToUsd(f.balanceMicro), microToUsd(f.requiredMicro));
+          throw new InsufficientCreditsError(f);
         case 'no_route':
           throw new NoRouteAvailableError(f.reasons);
         case 'rate_limited':
