@@ -57,7 +57,7 @@ export function parseCorsOrigins(value: string | undefined): string[] | { error:
     try {
       u = new URL(o);
     } catch {}
-    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== o)
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== o || o.includes('*'))
       return {
         error: `${JSON.stringify(o.slice(0, 80))} is not an exact origin: write scheme://host[:port] without a path or trailing slash, e.g. https://app.example.com (no wildcards)`,
       };
