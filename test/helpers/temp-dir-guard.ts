@@ -34,7 +34,8 @@ export function teardown(): void {
   if (!root) return;
   const left = leftIn(root);
   const leaked = left.length - before;
-  rmSync(root, { recursive: true, force: true }); // a symlink is removed, never followed
+  // A symlink is removed, never followed; retries ride out a process still closing its files.
+  rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   if (leaked > 0) {
     process.exitCode = 1;
     throw new Error(
