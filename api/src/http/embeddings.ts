@@ -14,6 +14,7 @@ import { type EmbeddingEndpoint, type EmbeddingModel, loadEmbeddingCatalog } fro
 import { METHODOLOGY_VERSION, microToUsd, usdToMicro } from '@lowrouter/shared';
 import type { Principal } from '../auth/key-store';
 import { boundCharge } from '../billing/bound-charge';
+import { flatHold } from '../billing/credit-hold';
 import { chargeFor, maxChargeMicro } from '../billing/price';
 import type { RequestInsert } from '../billing/record';
 import { newRequestId } from '../ids';
@@ -252,7 +253,18 @@ export async function handleEmbeddings(
   const heldMicro = Math.max(
     ...attempts.map((c) => maxChargeMicro(inputBound, 0, pricesOf(c.endpoint), fee)),
   );
-  const admitted = await admitCredit(deps, { orgId: principal.orgId, requestId, needMicro: heldMicro });
+  const admitted = await admitCredit(deps, {
+    orgId: principal.orgId,
+    requestId,
+    needMicro: heldMicro,
+    explain: () =>
+      flatHold(
+        attempts[0]!.endpoint.id,
+        heldMicro,
+        fee,
+        `up to ${inputBound.toLocaleString('en-US')} input tokens at the dearest allowed endpoint's price, plus the ${fee}% fee`,
+      ),
+  });
   if (!admitted.ok) return fail(admitted.failure);
 
   let lastError: ProviderError | undefined;

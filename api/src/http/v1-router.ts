@@ -15,9 +15,10 @@ import type { Principal } from '../auth/key-store';
 import type { JsonReply } from './openai-error';
 import { toAnthropicReply } from './anthropic-error';
 import { handleChatCompletions } from './chat-completions';
+import { type Cors, createCors } from './cors';
 import { handleEmbeddings } from './embeddings';
 import { handleMessages } from './messages';
-import { modelsJson } from './models';
+import { modelJson, modelsJson } from './models';
 import { openAIError, writeJson as writeOpenAIJson } from './openai-error';
 import { handleResponses } from './responses';
 
@@ -67,6 +68,28 @@ export function createV1Handler(deps: V1Deps): V1Handler {
     const method = req.method ?? 'GET';
     if (path === '/v1/models' && method === 'GET')
       return writeJson(res, { status: 200, body: modelsJson(await inference.tables.get()), headers: {} });
+    if (path.startsWith('/v1/models/') && method === 'GET') {
+      // Ids contain `/` (openai/gpt-4o-mini): everything after /v1/models/ is the id, raw or encoded.
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice('/v1/models/'.length));
+      } catch {
+        id = path.slice('/v1/models/'.length);
+      }
+      const model = modelJson(await inference.tables.get(), id);
+      return writeJson(
+        res,
+        model
+          ? { status: 200, body: model, headers: {} }
+          : openAIError(
+              404,
+              'invalid_request_error',
+              `The model '${id.slice(0, 100)}' does not exist on this gateway: GET /v1/models lists the models it serves`,
+              'model_not_found',
+              'model',
+            ),
+      );
+    }
     const surface = Object.hasOwn(SURFACES, path) ? SURFACES[path] : undefined;
     if (!surface)
       return writeJson(
@@ -130,7 +153,14 @@ export function createV1Handler(deps: V1Deps): V1Handler {
     return surface.handle(req, res, inference, principal, abort.signal);
   }
 
+  const cors: Cors = createCors(config.corsOrigins);
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors.preflight(origin, req.headers['access-control-request-headers']));
+      return void res.end();
+    }
+    for (const [k, v] of Object.entries(cors.headers(origin))) res.setHeader(k, v);
     if (inFlight >= config.maxInFlight) {
       // Shed at once: no auth, no body read, no database. The unread body is discarded by node:http.
       const requestId = newRequestId();

@@ -6,6 +6,7 @@
  * price. A streamed request gets the stored answer replayed as stream items.
  */
 import { microToUsd } from '@lowrouter/shared';
+import { flatHold } from '../billing/credit-hold';
 import type { RequestInsert } from '../billing/record';
 import type { EcoBlock } from '../eco/estimate';
 import type { RouteBlock } from '../routing/route-block';
@@ -55,6 +56,13 @@ export async function serveHit(
       orgId: a.baseRow.orgId,
       requestId: a.requestId,
       needMicro: chargeMicro,
+      explain: () =>
+        flatHold(
+          hit.endpointId,
+          chargeMicro,
+          deps.config.feePercent,
+          `a response-cache hit costs LOWROUTER_CACHE_HIT_PRICE × the original answer's charge`,
+        ),
     });
     if (!admitted.ok) return { ok: false, failure: admitted.failure, row: a.baseRow };
   }

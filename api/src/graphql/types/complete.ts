@@ -4,24 +4,31 @@
  */
 import { microToUsd } from '@lowrouter/shared';
 import type { EcoBlock } from '../../eco/estimate';
-import { type Completion, runCompletion } from '../../inference/complete';
+import { type Completion, type Failure, runCompletion } from '../../inference/complete';
 import { type CacheRequest, parseCacheRequest } from '../../inference/cache';
+import { insufficientCreditsMessage } from '../../billing/credit-hold';
+import { holdJson } from '../../http/openai-error';
 import type { RouteBlock } from '../../routing/route-block';
 import { parseCanonicalRequest } from '../../providers/canonical';
 import { checkRequestShape } from '../../providers/request-shape';
 import { type RouteOverride, parseRouteOverride } from '../../routing/policy';
+import { AUTO_MODEL } from '../../routing/rank-types';
 import { builder } from '../builder';
+import { ErrorKindEnum, errorKindOf } from './enums';
 import { ErrorInterface, ForbiddenError, requireScope } from './errors';
 import { MinMaxRef, RangeRef } from './scalars';
 
 export class InsufficientCreditsError extends Error {
-  constructor(
-    readonly balanceUsd: number,
-    readonly requiredUsd: number,
-  ) {
-    super(
-      `insufficient credits: this request may cost up to $${requiredUsd.toFixed(6)}; the balance is $${balanceUsd.toFixed(6)}`,
-    );
+  readonly balanceUsd: number;
+  readonly availableUsd: number;
+  readonly requiredUsd: number;
+  readonly hold: ReturnType<typeof holdJson>;
+  constructor(f: Extract<Failure, { kind: 'insufficient_credits' }>) {
+    super(insufficientCreditsMessage(f.hold, f.availableMicro, 'maxTokens'));
+    this.balanceUsd = microToUsd(f.balanceMicro);
+    this.availableUsd = microToUsd(f.availableMicro);
+    this.requiredUsd = microToUsd(f.requiredMicro);
+    this.hold = holdJson(f.hold);
   }
 }
 export class NoRouteAvailableError extends Error {
@@ -60,8 +67,31 @@ const AttemptRef = builder.objectRef<RouteBlock['attempts'][number]>('RouteAttem
     provider: t.exposeString('provider'),
     region: t.exposeString('region'),
     outcome: t.exposeString('outcome', { description: 'ok, error, or skipped: <why>' }),
-    errorKind: t.exposeString('errorKind', { nullable: true }),
+    errorKind: t.field({ type: ErrorKindEnum, nullable: true, resolve: (a) => errorKindOf(a.errorKind) }),
     latencyMs: t.exposeInt('latencyMs'),
+  }),
+});
+
+const CreditHoldRef = builder.objectRef<ReturnType<typeof holdJson>>('CreditHold').implement({
+  description:
+    'What a request holds before it runs, and why: its output limit × the output price, plus the input bound × the input price, plus the platform fee. Only what the answer uses is charged.',
+  fields: (t) => ({
+    endpointId: t.exposeID('endpointId', { description: 'The first endpoint the route would try.' }),
+    totalUsd: t.exposeFloat('totalUsd'),
+    outputUsd: t.exposeFloat('outputUsd'),
+    inputUsd: t.exposeFloat('inputUsd'),
+    feeUsd: t.exposeFloat('feeUsd'),
+    maxOutputTokens: t.exposeInt('maxOutputTokens'),
+    maxOutputTokensFrom: t.exposeString('maxOutputTokensFrom', {
+      description: "max_tokens (the request's maxTokens) or model_limit (none was set).",
+    }),
+    inputTokens: t.exposeInt('inputTokens', { description: 'An upper bound counted from the request.' }),
+    outputPricePerMTokUsd: t.exposeFloat('outputPricePerMTokUsd'),
+    inputPricePerMTokUsd: t.exposeFloat('inputPricePerMTokUsd'),
+    maxTokensThatFit: t.exposeInt('maxTokensThatFit', {
+      nullable: true,
+      description: 'The largest maxTokens whose hold fits the available credit; null when none does.',
+    }),
   }),
 });
 
@@ -69,7 +99,14 @@ builder.objectType(InsufficientCreditsError, {
   name: 'InsufficientCredits',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof InsufficientCreditsError,
-  fields: (t) => ({ balanceUsd: t.exposeFloat('balanceUsd'), requiredUsd: t.exposeFloat('requiredUsd') }),
+  fields: (t) => ({
+    balanceUsd: t.exposeFloat('balanceUsd'),
+    availableUsd: t.exposeFloat('availableUsd', {
+      description: 'The balance less what requests in flight hold: what this request could use.',
+    }),
+    requiredUsd: t.exposeFloat('requiredUsd', { description: 'What the request would hold: hold.totalUsd.' }),
+    hold: t.field({ type: CreditHoldRef, resolve: (e) => e.hold }),
+  }),
 });
 builder.objectType(NoRouteAvailableError, {
   name: 'NoRouteAvailable',
@@ -122,7 +159,30 @@ const EcoAvoidedRef = builder.objectRef<NonNullable<EcoBlock['avoided']>>('EcoAv
     gco2e: t.field({ type: RangeRef, resolve: (a) => a.gco2e }),
   }),
 });
-export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
+const RouteBillingRef = builder
+  .objectRef<{ refused?: string[]; note?: string | null }>('RouteBilling')
+  .implement({
+    description: "Why a recorded request's usage or charge is not what the upstream reported.",
+    fields: (t) => ({
+      refused: t.stringList({
+        description: 'Upstream usage figures refused as implausible (estimates were used instead).',
+        resolve: (b) => b.refused ?? [],
+      }),
+      note: t.exposeString('note', { nullable: true, description: 'Why the charge was capped or zeroed.' }),
+    }),
+  });
+
+/**
+ * The route block as the Route type reads it: a Completion's block, or a request row's stored one
+ * (which may be partial: `{}` or `{ reason }` for a request refused before routing).
+ */
+export type RouteView = Omit<RouteBlock, 'policy' | 'reason'> & {
+  policy: RouteBlock['policy'] | null;
+  reason: string | null;
+  billing?: { refused?: string[]; note?: string | null } | null;
+};
+
+export const RouteRef = builder.objectRef<RouteView>('Route').implement({
   description: 'Which model, provider and region served the request, under which policy, and why.',
   fields: (t) => ({
     model: t.exposeString('model', { nullable: true }),
@@ -130,8 +190,16 @@ export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
     region: t.exposeString('region', { nullable: true }),
     country: t.exposeString('country', { nullable: true }),
     endpointId: t.exposeID('endpointId', { nullable: true }),
-    policy: t.field({ type: PolicyRefType, resolve: (r) => r.policy }),
-    reason: t.exposeString('reason'),
+    policy: t.field({
+      type: PolicyRefType,
+      nullable: true,
+      description: 'Null for a request refused before a policy applied.',
+      resolve: (r) => r.policy,
+    }),
+    reason: t.exposeString('reason', {
+      nullable: true,
+      description: 'Null for a request refused before routing (errorKind says why).',
+    }),
     attempts: t.field({ type: [AttemptRef], resolve: (r) => r.attempts }),
     fallbackUsed: t.exposeBoolean('fallbackUsed'),
     excluded: t.field({ type: [ExclusionRef], resolve: (r) => r.excluded }),
@@ -140,6 +208,12 @@ export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
       nullable: true,
       description: 'Set when the answer came from the response cache: whose answer was replayed.',
       resolve: (r) => r.cache ?? null,
+    }),
+    billing: t.field({
+      type: RouteBillingRef,
+      nullable: true,
+      description: 'Recorded requests only: set when usage or charge was corrected.',
+      resolve: (r) => r.billing ?? null,
     }),
   }),
 });
@@ -242,7 +316,11 @@ const MessageInput = builder.inputType('MessageInput', {
 
 const CompleteInput = builder.inputType('CompleteInput', {
   fields: (t) => ({
-    model: t.string({ required: true, description: 'A catalog model id, an alias, or lowrouter/auto.' }),
+    model: t.string({
+      required: true,
+      defaultValue: AUTO_MODEL,
+      description: 'A catalog model id, an alias, or lowrouter/auto (the default).',
+    }),
     models: t.stringList({
       description: 'lowrouter/auto: the only models to choose from; otherwise fallbacks.',
     }),
@@ -365,7 +443,7 @@ builder.mutationField('complete', (t) =>
         case 'invalid_request':
           throw new InvalidRequestError(f.field, f.message);
         case 'insufficient_credits':
-          throw new InsufficientCreditsError(microToUsd(f.balanceMicro), microToUsd(f.requiredMicro));
+          throw new InsufficientCreditsError(f);
         case 'no_route':
           throw new NoRouteAvailableError(f.reasons);
         case 'rate_limited':

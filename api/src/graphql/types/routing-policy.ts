@@ -31,6 +31,7 @@ import {
   targetOrg,
 } from './errors';
 import { EndpointRef } from './refs';
+import { EndpointHealthStateEnum, ErrorKindEnum, errorKindOf } from './enums';
 
 export const RoutingPolicyRef = builder.objectRef<RoutingPolicyRow>('RoutingPolicy').implement({
   description: "An organisation's routing policy. One may be the default; a key may carry its own.",
@@ -412,7 +413,7 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
   description:
     "This gateway node's view of the endpoint: a sliding window of outcomes and its circuit breaker.",
   fields: (t) => ({
-    state: t.exposeString('state', { description: 'closed, open, half-open or unavailable' }),
+    state: t.field({ type: EndpointHealthStateEnum, resolve: (s) => s.state }),
     requests: t.exposeInt('requests'),
     failures: t.exposeInt('failures'),
     failureRate: t.exposeFloat('failureRate'),
@@ -420,7 +421,11 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
     consecutiveFailures: t.exposeInt('consecutiveFailures'),
     openReason: t.exposeString('openReason', { nullable: true }),
     unavailableReason: t.exposeString('unavailableReason', { nullable: true }),
-    lastErrorKind: t.string({ nullable: true, resolve: (s) => s.lastError?.kind ?? null }),
+    lastErrorKind: t.field({
+      type: ErrorKindEnum,
+      nullable: true,
+      resolve: (s) => errorKindOf(s.lastError?.kind),
+    }),
   }),
 });
 
