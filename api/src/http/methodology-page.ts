@@ -172,6 +172,18 @@ export function renderMethodologyPage(
   stylesheets: readonly string[],
   m: Methodology = METHODOLOGY,
 ): string {
+  return renderPage({
+    title: 'Methodology',
+    description:
+      'How LowRouter estimates the energy and carbon of each request: formula, constants, sources and limits.',
+    stylesheets,
+    current: '/methodology',
+    main: methodologyArticle(facts, m),
+  });
+}
+
+/** The methodology itself (the content of /docs/sustainable-ai/methodology). Pure. */
+export function methodologyArticle(facts: MethodologyFacts, m: Methodology = METHODOLOGY, extra: Part = '') {
   const src = m.source;
   const sourceUrl = `${src.repository}/blob/${src.commit}/${src.file}`;
   const providerName = new Map(facts.providerPue.map((p) => [p.id, p.name]));
@@ -252,13 +264,7 @@ ${cards(
 <p>These figures are estimates from a model of the hardware, not meter readings from the providers, who do not publish per-request energy. Keep these limits in mind when comparing them:</p>
 <ul>
 ${m.limits.map((l) => html`<li id="limit-${l.id}">${l.text}</li>\n`)}</ul>
-<p>Per-endpoint figures are in the <a href="/">model browser</a>; every response of the API carries its own in its <code>eco</code> block.</p>`;
-  return renderPage({
-    title: 'Methodology',
-    description:
-      'How LowRouter estimates the energy and carbon of each request: formula, constants, sources and limits.',
-    stylesheets,
-    current: '/methodology',
-    main,
-  });
+<p>Per-endpoint figures are in the <a href="/">model browser</a>; every response of the API carries its own in its <code>eco</code> block.</p>
+${extra}`;
+  return main;
 }
