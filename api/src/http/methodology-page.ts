@@ -2,12 +2,16 @@
  * GET /methodology: how every eco figure is computed, as plain HTML rendered here with no JavaScript.
  * `renderMethodologyPage` is a pure function of the methodology (shared/src/eco/methodology.ts) and the
  * catalog figures it cites (provider PUEs, grid sources); `loadMethodologyFacts` reads those from the db.
- * `renderPage` is the shell (header, nav, stylesheet) the server-rendered pages share with web/.
+ * The shell (header, nav, stylesheet) is `renderPage` in ./pages/layout.ts, shared by every server page.
  */
 import { type Methodology, METHODOLOGY } from '@lowrouter/shared';
 import { and, asc, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { providers, regions } from '../db/schema';
+import { type Part, cards, html, renderPage } from './pages/layout';
+
+// The page shell moved to ./pages/layout; re-exported for the modules that imported it from here.
+export { escapeHtml, html, raw, renderPage, type PageShell } from './pages/layout';
 
 export interface ProviderPue {
   id: string;
@@ -84,87 +88,11 @@ export async function loadMethodologyFacts(db: Db): Promise<MethodologyFacts> {
   };
 }
 
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(text: string | number): string {
-  return String(text).replace(
-    /[&<>"']/g,
-    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`,
-  );
-}
-
-/** Template tag: interpolated values are escaped unless wrapped in `raw()`. Arrays are joined. */
-class Raw {
-  constructor(readonly html: string) {}
-}
-export const raw = (html: string) => new Raw(html);
-type Part = string | number | Raw | readonly Part[];
-const part = (v: Part): string =>
-  v instanceof Raw ? v.html : Array.isArray(v) ? v.map(part).join('') : escapeHtml(v as string | number);
-export function html(strings: TemplateStringsArray, ...values: Part[]): Raw {
-  return raw(strings.reduce((out, s, i) => out + s + (i < values.length ? part(values[i]!) : ''), ''));
-}
-
-const FAVICON =
-  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%231f6f4a'/%3E%3C/svg%3E";
-
-const NAV = [
-  ['/', 'Models'],
-  ['/methodology', 'Methodology'],
-  ['/dashboard', 'Dashboard'],
-  ['/settings', 'Settings'],
-] as const;
-
-export interface PageShell {
-  title: string;
-  description?: string;
-  /** Stylesheets built by web/ (hashed /assets/… paths); none when web/ is not built. */
-  stylesheets: readonly string[];
-  /** The nav entry to mark as the current page. */
-  current?: string;
-  main: Raw;
-}
-
-/** A whole HTML document with the same header, nav and stylesheet as the pages web/ builds. */
-export function renderPage(p: PageShell): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${p.title} · LowRouter</title>
-${p.description ? html`<meta name="description" content="${p.description}">\n` : ''}<link rel="icon" href="${FAVICON}">
-${p.stylesheets.map((href) => html`<link rel="stylesheet" href="${href}">\n`)}</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="site">
-<a class="brand" href="/">LowRouter</a>
-<nav aria-label="Site"><ul>
-${NAV.map(([href, label]) => html`<li><a href="${href}"${raw(href === p.current ? ' aria-current="page"' : '')}>${label}</a></li>\n`)}</ul></nav>
-</header>
-<main id="main">
-${p.main}
-</main>
-<footer class="site"><p>Figures are estimates: inference only, no embodied carbon, annual grid averages. <a href="/methodology">How they are computed</a>.</p></footer>
-</body>
-</html>
-`.html;
-}
-
 /** Two significant-enough digits for PUE: 1.09–1.14, or one figure when min = max. */
 const pue = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
 
 /** Constants as written in the source: full precision, exponent only for tiny values. */
 const constant = (v: number) => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v));
-
-/** A table that turns into labelled cards on narrow screens; `columns` are [label, class]. */
-const cards = (columns: readonly (readonly [string, string?])[], rows: readonly (readonly Part[])[]) => {
-  const cls = (c?: string) => raw(c ? ` class="${c}"` : '');
-  return html`<div class="table-wrap"><table class="cards">
-<thead><tr>${columns.map(([l, c]) => html`<th scope="col"${cls(c)}>${l}</th>`)}</tr></thead>
-<tbody>
-${rows.map((cells) => html`<tr>${cells.map((v, i) => html`<td data-label="${columns[i]![0]}"${cls(columns[i]![1])}>${v}</td>`)}</tr>\n`)}</tbody>
-</table></div>`;
-};
 
 /** The methodology page's <main> and document. Pure: same input, same bytes. */
 export function renderMethodologyPage(

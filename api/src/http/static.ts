@@ -20,22 +20,12 @@ import { type Config, loadConfig } from '../config';
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
 import { createDocs } from './docs/index';
-import { html, renderPage } from './methodology-page';
+import { HTML_HEADERS, html, renderPage } from './pages/layout';
 
 /** web/ in this checkout. */
 export const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
-const HTML_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-cache',
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-} as const;
+export { CONTENT_SECURITY_POLICY } from './pages/layout';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

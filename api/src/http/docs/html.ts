@@ -1,5 +1,2 @@
-/** The HTML helpers the docs use, from the shared page layout (one import to follow it). */
-import type { html } from '../methodology-page';
-
-export { escapeHtml, html, raw, renderPage } from '../methodology-page';
-export type Raw = ReturnType<typeof html>;
+/** The HTML helpers the docs use: the shared page layout (api/src/http/pages/layout.ts). */
+export { cards, escapeHtml, html, type Part, type Raw, raw, renderPage } from '../pages/layout';

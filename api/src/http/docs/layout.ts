@@ -4,6 +4,7 @@
  * on narrow screens the sidebar follows the article and a link at the top jumps to it.
  */
 import { html, type Raw, raw, renderPage } from './html';
+import { SITE_NAV } from '../pages/layout';
 import { DOCS, type DocsEntry } from './nav';
 
 export function docsSidebar(current: DocsEntry): Raw {
@@ -36,7 +37,7 @@ export function renderDocsPage(entry: DocsEntry, article: Raw, stylesheets: read
     title: entry.title,
     description: entry.summary,
     stylesheets,
-    current: '/docs',
+    current: SITE_NAV.some(([href]) => href === entry.path) ? entry.path : '/docs',
     main: html`<div class="docs">
 <article class="docs-body">
 <p class="docs-jump"><a href="#docs-nav">All documentation pages</a></p>
