@@ -413,17 +413,37 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
     "This gateway node's view of the endpoint: a sliding window of outcomes and its circuit breaker.",
   fields: (t) => ({
     state: t.exposeString('state', { description: 'closed, open, half-open or unavailable' }),
-    requests: t.exposeInt('requests'),
-    failures: t.exposeInt('failures'),
-    failureRate: t.exposeFloat('failureRate'),
-    p50LatencyMs: t.exposeFloat('p50LatencyMs', { nullable: true }),
-    consecutiveFailures: t.exposeInt('consecutiveFailures'),
-    openReason: t.exposeString('openReason', { nullable: true }),
-    unavailableReason: t.exposeString('unavailableReason', { nullable: true }),
-    lastErrorKind: t.string({ nullable: true, resolve: (s) => s.lastError?.kind ?? null }),
+    requests: t.exposeInt('requests', { description: 'Outcomes in the window (at most the last 50).' }),
+    failures: t.exposeInt('failures', { description: 'Failed outcomes in the window.' }),
+    failureRate: t.exposeFloat('failureRate', { description: 'failures / requests in the window, 0 to 1.' }),
+    p50LatencyMs: t.exposeFloat('p50LatencyMs', {
+      description: 'Median upstream latency of the window, ms; null when empty.',
+      nullable: true,
+    }),
+    consecutiveFailures: t.exposeInt('consecutiveFailures', {
+      description: 'Failures in a row since the last success.',
+    }),
+    openReason: t.exposeString('openReason', {
+      description: 'Why the circuit opened, while it is open.',
+      nullable: true,
+    }),
+    unavailableReason: t.exposeString('unavailableReason', {
+      description: 'Why the endpoint is out (e.g. the upstream refused our credential), while it is.',
+      nullable: true,
+    }),
+    lastErrorKind: t.string({
+      description:
+        'Kind of the last upstream error (timeout, rate_limited, server_error, …); null when none.',
+      nullable: true,
+      resolve: (s) => s.lastError?.kind ?? null,
+    }),
   }),
 });
 
 builder.objectField(EndpointRef, 'health', (t) =>
-  t.field({ type: HealthRef, resolve: (e, _a, ctx) => ctx.inference.health.snapshot(e.id) }),
+  t.field({
+    description: 'This gateway node’s health window and circuit state for the endpoint.',
+    type: HealthRef,
+    resolve: (e, _a, ctx) => ctx.inference.health.snapshot(e.id),
+  }),
 );

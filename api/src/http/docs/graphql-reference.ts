@@ -20,7 +20,7 @@ import {
   isScalarType,
   isSpecifiedScalarType,
   isUnionType,
-} from 'graphql';
+} from 'graphql/index.js';
 import { html, type Raw, raw } from './html';
 
 /** The schema's own types (no introspection types), sorted by name. */

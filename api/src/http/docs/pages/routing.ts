@@ -92,7 +92,8 @@ ${code(`query {
   routePreview(model: "${AUTO_MODEL}", messages: [{ role: "user", content: "Prove that √2 is irrational." }],
                route: { regions: ["EU"] }) {
     __typename
-    ... on RoutePreview { tier signals policySummary candidates { endpointId reasons } excluded { endpointId reason } }
+    ... on QueryRoutePreviewSuccess { data { tier signals policySummary candidates { endpointId reasons } excluded { endpointId reason } } }
+    ... on Error { message }
   }
 }`)}`;
 }
