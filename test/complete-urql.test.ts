@@ -103,7 +103,7 @@ describe.each(testDrivers())('complete over GraphQL with @urql/core on %s', (dri
     expect(failed.data.complete.attempts[0]).toMatchObject({
       provider: 'openai',
       outcome: 'error',
-      errorKind: 'upstream',
+      errorKind: 'UPSTREAM',
     });
 
     const org = await g.gql(

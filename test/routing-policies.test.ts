@@ -126,7 +126,7 @@ describe.each(testDrivers())('routing policies on %s', (driver) => {
     );
     const hurt = res.data.endpoints.find((e: any) => e.health.failures > 0);
     expect(hurt.health.consecutiveFailures).toBeGreaterThanOrEqual(5);
-    expect(hurt.health.state).toBe('open');
+    expect(hurt.health.state).toBe('OPEN');
     expect(hurt.health.openReason).toMatch(/consecutive/);
   });
 

@@ -158,6 +158,47 @@ describe('app errors', () => {
     expect(lines.length).toBeGreaterThan(0);
   });
 
+  it('logs refused inference requests (REST and GraphQL) at info, with their kind, never at error', async () => {
+    const lines: string[] = [];
+    const log = createLogger('debug', (l) => lines.push(l));
+    const app = createApp({
+      config: a.config,
+      db: t.handle,
+      log,
+      keys: a.keys,
+      inference: { ...a.inference.deps, log },
+    });
+    const server = createServer(app.handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const post = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const messages = [{ role: 'user', content: 'hi' }];
+    try {
+      const rest = await post('/v1/chat/completions', { model: 'nobody/no-such-model', messages });
+      expect(rest.status).toBe(404);
+      const gql = await post('/graphql', {
+        query: `mutation { complete(input: { model: "nobody/no-such-model", messages: [{ role: "user", content: "hi" }] }) { __typename } }`,
+      });
+      expect(((await gql.json()) as any).data.complete.__typename).toBe('InvalidRequest');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const logged = lines.map((l) => JSON.parse(l));
+    expect(
+      logged.filter((l) => l.msg === 'request refused').map((l) => [l.level, l.surface, l.kind]),
+    ).toEqual([
+      ['info', 'rest', 'invalid_request'],
+      ['info', 'graphql', 'invalid_request'],
+    ]);
+    expect(logged.map((l) => l.level)).not.toContain('error');
+  });
+
   it('answers 429 with retry-after after N failed authentications from one address, on every surface', async () => {
     const keys = fixedKeys(generateApiKey());
     const app = createApp({

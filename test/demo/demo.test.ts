@@ -59,7 +59,7 @@ describe('pnpm demo', () => {
     // Every step is a request row, the refused one included.
     expect(nodes).toHaveLength(STEPS.length);
     expect(nodes.filter((n) => n.stream).length).toBe(STEPS.filter((s) => s.stream).length);
-    expect(nodes.filter((n) => n.status !== 'ok')).toHaveLength(2);
+    expect(nodes.filter((n) => n.status !== 'OK')).toHaveLength(2);
     for (const f of Object.values(demo.fakes)) expect(f.requests).toEqual([]);
 
     expect(existsSync(demo.dataDir)).toBe(true);

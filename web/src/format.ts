@@ -59,3 +59,6 @@ export function utcTime(iso: string): string {
 
 /** The midpoint of a range. */
 export const mid = (r: MinMax) => (r.min + r.max) / 2;
+
+/** A GraphQL enum value as the lower-case word the pages show: "CLIENT_DISCONNECTED" → "client_disconnected". */
+export const enumWord = (v: string) => v.toLowerCase();

@@ -9,6 +9,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
+    Date: { Input: string; Output: string };
+    SafeInt: { Input: number; Output: number };
     ID: { Input: string; Output: string };
   };
 }>({

@@ -151,6 +151,16 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
     };
     await deps.record(row, reservedMicro);
     deps.onRecorded?.(row);
+    // A refusal of what the caller sent or may spend is expected: info, never error. An upstream
+    // failure says something about a provider, not about LowRouter: warn.
+    (failure.kind === 'upstream_failed' && failure.error.kind !== 'client_closed'
+      ? deps.log.warn
+      : deps.log.info)('request refused', {
+      requestId,
+      surface: input.surface,
+      kind: row.errorKind,
+      ...(failure.kind === 'invalid_request' ? { field: failure.field } : {}),
+    });
     return { ok: false, failure, requestId };
   };
   if (!prepared.ok) return fail(prepared.failure);

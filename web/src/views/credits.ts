@@ -1,6 +1,6 @@
 /** The credits panel of the dashboard: balance, what is available, and the latest ledger entries. */
 import { h } from '../dom';
-import { cost, signedCost, utcTime } from '../format';
+import { cost, enumWord, signedCost, utcTime } from '../format';
 import { dataTable } from './usage';
 
 export const CREDITS_FIELDS = /* GraphQL */ `
@@ -34,12 +34,12 @@ export function creditsPanel(c: CreditsData): HTMLElement[] {
       'ledger',
       ['Latest ledger entries, newest first. Grants add credit; each request spends its cost.'],
       [
-        { label: 'Entry', cell: (e) => (e.note ? `${e.kind}: ${e.note}` : e.kind) },
+        { label: 'Entry', cell: (e) => (e.note ? `${enumWord(e.kind)}: ${e.note}` : enumWord(e.kind)) },
         { label: 'When (UTC)', cell: (e) => utcTime(e.createdAt) },
         { label: 'Amount', num: true, cell: (e) => signedCost(e.amountUsd) },
       ],
       c.ledger.nodes,
-      (e) => ({ 'data-kind': e.kind }),
+      (e) => ({ 'data-kind': enumWord(e.kind) }),
     ),
   ];
 }

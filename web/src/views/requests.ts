@@ -3,20 +3,22 @@
  * attempt and why) and its eco estimate (Wh, gCO2e range, grid intensity, confidence).
  */
 import { h } from '../dom';
-import { type MinMax, cost, range, sig, utcTime } from '../format';
+import { type MinMax, cost, enumWord, range, sig, utcTime } from '../format';
 import { type Column, dataTable } from './usage';
 
 export const REQUEST_FIELDS = /* GraphQL */ `
   id createdAt requestedModel model provider region country status errorKind fallbackUsed stream costUsd
-  route eco { energyWh { min max } gco2e { min max } gridGco2ePerKwh confidence }
+  route { reason policy { name } attempts { provider region outcome errorKind latencyMs } }
+  eco { energyWh { min max } gco2e { min max } gridGco2ePerKwh confidence }
 `;
 
 interface Attempt {
-  provider?: string;
-  region?: string;
-  outcome?: string;
-  errorKind?: string | null;
-  latencyMs?: number;
+  provider: string;
+  region: string;
+  outcome: string;
+  /** ErrorKind enum value, e.g. UPSTREAM. */
+  errorKind: string | null;
+  latencyMs: number;
 }
 
 export interface RequestNode {
@@ -27,13 +29,14 @@ export interface RequestNode {
   provider: string | null;
   region: string | null;
   country: string | null;
+  /** RequestStatus enum value: OK, ERROR or CLIENT_DISCONNECTED. */
   status: string;
+  /** ErrorKind enum value, e.g. UPSTREAM. */
   errorKind: string | null;
   fallbackUsed: boolean;
   stream: boolean;
   costUsd: number;
-  /** JSON: reason, attempts, policy (and more the table does not show). */
-  route: { reason?: string; attempts?: Attempt[]; policy?: { name?: string } | null } | null;
+  route: { reason: string | null; attempts: Attempt[]; policy: { name: string } | null };
   eco: { energyWh: MinMax; gco2e: MinMax; gridGco2ePerKwh: number | null; confidence: string | null } | null;
 }
 
@@ -41,8 +44,8 @@ const DASH = '–';
 
 /** The attempts in order, the policy and the ranking's reason, folded. */
 function attemptsDetails(r: RequestNode): HTMLElement | null {
-  const attempts = r.route?.attempts ?? [];
-  if (!attempts.length && !r.route?.reason) return null;
+  const attempts = r.route.attempts;
+  if (!attempts.length && !r.route.reason) return null;
   const n = attempts.length;
   return h(
     'details',
@@ -56,15 +59,15 @@ function attemptsDetails(r: RequestNode): HTMLElement | null {
             h(
               'li',
               {},
-              `${a.provider ?? '?'} · ${a.region ?? '?'}: ${a.outcome ?? '?'}`,
-              a.errorKind ? ` (${a.errorKind})` : '',
-              a.latencyMs !== undefined ? `, ${a.latencyMs} ms` : '',
+              `${a.provider} · ${a.region}: ${a.outcome}`,
+              a.errorKind ? ` (${enumWord(a.errorKind)})` : '',
+              `, ${a.latencyMs} ms`,
             ),
           ),
         )
       : null,
-    r.route?.policy?.name ? h('p', {}, 'Policy: ', r.route.policy.name) : null,
-    r.route?.reason ? h('p', { class: 'note' }, r.route.reason) : null,
+    r.route.policy?.name ? h('p', {}, 'Policy: ', r.route.policy.name) : null,
+    r.route.reason ? h('p', { class: 'note' }, r.route.reason) : null,
   );
 }
 
@@ -83,9 +86,13 @@ const COLUMNS: Column<RequestNode>[] = [
   {
     label: 'Status',
     cell: (r) =>
-      r.status === 'ok'
+      r.status === 'OK'
         ? 'ok'
-        : h('span', { class: 'error' }, r.errorKind ? `${r.status} (${r.errorKind})` : r.status),
+        : h(
+            'span',
+            { class: 'error' },
+            r.errorKind ? `${enumWord(r.status)} (${enumWord(r.errorKind)})` : enumWord(r.status),
+          ),
   },
   {
     label: 'Route',
@@ -131,6 +138,6 @@ const COLUMNS: Column<RequestNode>[] = [
 export function requestsTable(nodes: RequestNode[], caption: (string | Node)[]): HTMLElement {
   return dataTable('requests', caption, COLUMNS, nodes, (r) => ({
     'data-request': r.id,
-    'data-status': r.status,
+    'data-status': enumWord(r.status),
   }));
 }

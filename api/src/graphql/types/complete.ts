@@ -10,6 +10,7 @@ import { parseCanonicalRequest } from '../../providers/canonical';
 import { checkRequestShape } from '../../providers/request-shape';
 import { type RouteOverride, parseRouteOverride } from '../../routing/policy';
 import { builder } from '../builder';
+import { ErrorKindEnum, errorKindOf } from './enums';
 import { ErrorInterface, ForbiddenError, requireScope } from './errors';
 import { MinMaxRef, RangeRef } from './scalars';
 
@@ -59,7 +60,7 @@ const AttemptRef = builder.objectRef<RouteBlock['attempts'][number]>('RouteAttem
     provider: t.exposeString('provider'),
     region: t.exposeString('region'),
     outcome: t.exposeString('outcome', { description: 'ok, error, or skipped: <why>' }),
-    errorKind: t.exposeString('errorKind', { nullable: true }),
+    errorKind: t.field({ type: ErrorKindEnum, nullable: true, resolve: (a) => errorKindOf(a.errorKind) }),
     latencyMs: t.exposeInt('latencyMs'),
   }),
 });
@@ -105,7 +106,30 @@ const PolicyRefType = builder.objectRef<RouteBlock['policy']>('RoutePolicy').imp
 const ExclusionRef = builder.objectRef<RouteBlock['excluded'][number]>('RouteExclusion').implement({
   fields: (t) => ({ endpointId: t.exposeID('endpointId'), reason: t.exposeString('reason') }),
 });
-export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
+const RouteBillingRef = builder
+  .objectRef<{ refused?: string[]; note?: string | null }>('RouteBilling')
+  .implement({
+    description: "Why a recorded request's usage or charge is not what the upstream reported.",
+    fields: (t) => ({
+      refused: t.stringList({
+        description: 'Upstream usage figures refused as implausible (estimates were used instead).',
+        resolve: (b) => b.refused ?? [],
+      }),
+      note: t.exposeString('note', { nullable: true, description: 'Why the charge was capped or zeroed.' }),
+    }),
+  });
+
+/**
+ * The route block as the Route type reads it: a Completion's block, or a request row's stored one
+ * (which may be partial: `{}` or `{ reason }` for a request refused before routing).
+ */
+export type RouteView = Omit<RouteBlock, 'policy' | 'reason'> & {
+  policy: RouteBlock['policy'] | null;
+  reason: string | null;
+  billing?: { refused?: string[]; note?: string | null } | null;
+};
+
+export const RouteRef = builder.objectRef<RouteView>('Route').implement({
   description: 'Which model, provider and region served the request, under which policy, and why.',
   fields: (t) => ({
     model: t.exposeString('model', { nullable: true }),
@@ -113,11 +137,25 @@ export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
     region: t.exposeString('region', { nullable: true }),
     country: t.exposeString('country', { nullable: true }),
     endpointId: t.exposeID('endpointId', { nullable: true }),
-    policy: t.field({ type: PolicyRefType, resolve: (r) => r.policy }),
-    reason: t.exposeString('reason'),
+    policy: t.field({
+      type: PolicyRefType,
+      nullable: true,
+      description: 'Null for a request refused before a policy applied.',
+      resolve: (r) => r.policy,
+    }),
+    reason: t.exposeString('reason', {
+      nullable: true,
+      description: 'Null for a request refused before routing (errorKind says why).',
+    }),
     attempts: t.field({ type: [AttemptRef], resolve: (r) => r.attempts }),
     fallbackUsed: t.exposeBoolean('fallbackUsed'),
     excluded: t.field({ type: [ExclusionRef], resolve: (r) => r.excluded }),
+    billing: t.field({
+      type: RouteBillingRef,
+      nullable: true,
+      description: 'Recorded requests only: set when usage or charge was corrected.',
+      resolve: (r) => r.billing ?? null,
+    }),
   }),
 });
 

@@ -41,7 +41,7 @@ describe.each(testDrivers())('credits on %s', (driver) => {
     expect(res.data.grantCredits).toMatchObject({
       __typename: 'GrantCreditsSuccess',
       balanceUsd: 12.345678,
-      ledgerEntry: { kind: 'grant', amountUsd: 12.345678, requestId: null, note: 'welcome' },
+      ledgerEntry: { kind: 'GRANT', amountUsd: 12.345678, requestId: null, note: 'welcome' },
     });
     await a.gql(GRANT, { orgId: A.orgId, amountUsd: 0.000001 });
     const [org] = await t.handle.exec('select balance_micro::text as b from organizations where id = $1', [

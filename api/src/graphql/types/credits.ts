@@ -12,6 +12,7 @@ import { usdToMicroExact } from '../../analytics/money';
 import { grantCredit } from '../../billing/ledger';
 import { creditLedger, organizations } from '../../db/schema';
 import { builder } from '../builder';
+import { LedgerEntryKindEnum, type LedgerKindValue } from './enums';
 import { ForbiddenError, InvalidInputError, NotFoundError, requireScope } from './errors';
 import { PAGE_ARGS_DESCRIPTION, connectionOf } from './requests';
 
@@ -21,7 +22,7 @@ const LedgerEntryRef = builder.objectRef<LedgerRow>('LedgerEntry').implement({
   description: 'One movement of credit. Positive adds (grant, refund), negative spends (usage).',
   fields: (t) => ({
     id: t.id({ resolve: (e) => String(e.id) }),
-    kind: t.exposeString('kind', { description: 'grant, usage, refund or adjustment.' }),
+    kind: t.field({ type: LedgerEntryKindEnum, resolve: (e) => e.kind as LedgerKindValue }),
     amountUsd: t.float({ resolve: (e) => microToUsd(e.amountMicro) }),
     requestId: t.exposeID('requestId', { nullable: true }),
     actorKeyId: t.exposeID('actorKeyId', { nullable: true }),

@@ -19,7 +19,9 @@ const FULL = `query($filter: RequestFilter) {
       costUsd upstreamCostUsd latencyMs upstreamLatencyMs
       eco { energyWh { min max mid } gco2e { min max } gco2eEmbodied { min max } gridGco2ePerKwh gridSource
             pue { min max } activeParams { min max } totalParams { min max } confidence methodologyVersion }
-      route fallbackUsed
+      route { model provider region country endpointId reason fallbackUsed
+              policy { id name kind } attempts { endpointId outcome errorKind latencyMs } excluded { endpointId } }
+      fallbackUsed
     }
   }
 }`;
@@ -120,7 +122,21 @@ describe.each(testDrivers())('requests connection on %s', (driver) => {
     expect(node.eco.energyWh.mid).toBe(((row!.energy_wh_min as number) + (row!.energy_wh_max as number)) / 2);
     expect(node.eco.pue).toEqual({ min: 1.1, max: 1.3 });
     expect(node.eco.gco2eEmbodied).toBeNull();
-    expect(node.route).toEqual({ reason: 'test', attempts: [], policy: null });
+    expect(node.status).toBe('OK');
+    expect(['REST', 'GRAPHQL']).toContain(node.surface);
+    // The stored block was { reason, attempts, policy: null }: the rest comes from the row's columns.
+    expect(node.route).toEqual({
+      model: row!.model_id,
+      provider: row!.provider_id,
+      region: row!.region_id,
+      country: row!.country,
+      endpointId: row!.endpoint_id,
+      reason: 'test',
+      fallbackUsed: row!.fallback_used,
+      policy: null,
+      attempts: [],
+      excluded: [],
+    });
     expect(Object.keys(node).sort()).toMatchInlineSnapshot(`
       [
         "apiKeyId",
@@ -150,6 +166,48 @@ describe.each(testDrivers())('requests connection on %s', (driver) => {
     const failed = await a.gql(FULL, { filter: { status: 'ERROR' } }, A.readKey);
     const f = failed.data.requests.nodes[0];
     if (f.model === null) expect(f.eco).toBeNull();
+  });
+
+  it('types the closed sets: status, errorKind and surface are enums, and route is a Route even for a refused request', async () => {
+    const C = await createOrgWithKeys(a, 'Org C');
+    await t.handle.exec(
+      `insert into requests (id, created_at, org_id, api_key_id, surface, stream, status, error_kind, requested_model, latency_ms, route)
+       values ('req_refused', '2026-02-01T00:00:00Z', $1, $2, 'graphql', false, 'error', 'insufficient_credits', 'm', 1, '{}'),
+              ('req_future', '2026-02-01T00:00:01Z', $1, $2, 'rest', true, 'client_disconnected', 'kind_from_a_newer_version', 'm', 1,
+               '{"reason":"r","attempts":[{"endpointId":"e","provider":"p","region":"x","outcome":"error","errorKind":"timeout","latencyMs":3}]}')`,
+      [C.orgId, C.readKeyId],
+    );
+    const res = await a.gql(
+      `query($f: RequestFilter) { requests(filter: $f, first: 10) { nodes { id status errorKind surface stream
+          route { reason policy { id } attempts { errorKind latencyMs } excluded { endpointId } fallbackUsed } } } }`,
+      { f: { to: '2026-02-02T00:00:00Z' } },
+      C.readKey,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.requests.nodes).toEqual([
+      {
+        id: 'req_future',
+        status: 'CLIENT_DISCONNECTED',
+        errorKind: 'OTHER',
+        surface: 'REST',
+        stream: true,
+        route: {
+          reason: 'r',
+          policy: null,
+          attempts: [{ errorKind: 'TIMEOUT', latencyMs: 3 }],
+          excluded: [],
+          fallbackUsed: false,
+        },
+      },
+      {
+        id: 'req_refused',
+        status: 'ERROR',
+        errorKind: 'INSUFFICIENT_CREDITS',
+        surface: 'GRAPHQL',
+        stream: false,
+        route: { reason: null, policy: null, attempts: [], excluded: [], fallbackUsed: false },
+      },
+    ]);
   });
 
   it('page size defaults to 50, at most 200, and a wrong size or cursor gets a clear error', async () => {

@@ -10,6 +10,14 @@ import { readableOrg } from '../../analytics/filter';
 import { resolveOrGraphQLError } from '../../analytics/graphql-errors';
 import { type RequestRowWithKey, pageRequests } from '../../analytics/requests-query';
 import { builder } from '../builder';
+import { RouteRef, type RouteView } from './complete';
+import {
+  ErrorKindEnum,
+  RequestStatusEnum,
+  type RequestStatusValue,
+  RequestSurfaceEnum,
+  errorKindOf,
+} from './enums';
 import { MinMaxRef, RangeRef } from './scalars';
 
 // ---------------------------------------------------------------- connections
@@ -132,13 +140,41 @@ const RequestEcoRef = builder.objectRef<R>('RequestEco').implement({
   }),
 });
 
+/**
+ * The route block stored with a request, completed from the row's own columns: a request refused
+ * before routing stored `{}` or `{ reason }`, and rows written before the policy name was kept have
+ * no `policy` (its id and kind are columns).
+ */
+function storedRoute(r: R): RouteView {
+  const s = (r.route ?? {}) as Partial<RouteView>;
+  const policy =
+    s.policy && typeof s.policy === 'object'
+      ? s.policy
+      : r.policyId || r.policyKind
+        ? { id: r.policyId ?? null, name: r.policyKind ?? '', kind: r.policyKind ?? '' }
+        : null;
+  return {
+    model: s.model ?? r.modelId ?? null,
+    provider: s.provider ?? r.providerId ?? null,
+    region: s.region ?? r.regionId ?? null,
+    country: s.country ?? r.country ?? null,
+    endpointId: s.endpointId ?? r.endpointId ?? null,
+    policy,
+    reason: typeof s.reason === 'string' && s.reason ? s.reason : null,
+    attempts: Array.isArray(s.attempts) ? s.attempts : [],
+    fallbackUsed: s.fallbackUsed ?? r.fallbackUsed,
+    excluded: Array.isArray(s.excluded) ? s.excluded : [],
+    billing: s.billing ?? null,
+  };
+}
+
 export const RequestRef = builder.objectRef<R>('Request').implement({
   description: 'One inference request, successful or not. Prompt and completion text are never stored.',
   fields: (t) => ({
     id: t.exposeID('id'),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
-    status: t.exposeString('status', { description: 'ok, error or client_disconnected.' }),
-    errorKind: t.exposeString('errorKind', { nullable: true }),
+    status: t.field({ type: RequestStatusEnum, resolve: (r) => r.status as RequestStatusValue }),
+    errorKind: t.field({ type: ErrorKindEnum, nullable: true, resolve: (r) => errorKindOf(r.errorKind) }),
     finishReason: t.exposeString('finishReason', { nullable: true }),
     requestedModel: t.exposeString('requestedModel'),
     model: t.exposeString('modelId', { nullable: true, description: 'The model that served it.' }),
@@ -147,7 +183,7 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
     country: t.exposeString('country', { nullable: true }),
     endpointId: t.exposeID('endpointId', { nullable: true }),
     apiKeyId: t.exposeID('apiKeyId'),
-    surface: t.exposeString('surface', { description: 'rest or graphql.' }),
+    surface: t.field({ type: RequestSurfaceEnum, resolve: (r) => r.surface as 'rest' | 'graphql' }),
     stream: t.exposeBoolean('stream'),
     usage: t.field({ type: RequestUsageRef, resolve: (r) => r }),
     costUsd: t.float({
@@ -166,17 +202,7 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
       description: 'Null when no estimate was made (e.g. the request failed before any upstream answered).',
       resolve: (r) => (r.energyWhMin == null || r.gco2eMin == null ? null : r),
     }),
-    route: t.field({
-      type: 'JSON',
-      description:
-        'How it was routed: reason, attempts [{endpointId, provider, region, outcome, errorKind, latencyMs}], policy {id, kind}.',
-      resolve: (r) => {
-        const route = (r.route ?? {}) as Record<string, unknown>;
-        return 'policy' in route
-          ? route
-          : { ...route, policy: r.policyId ? { id: r.policyId, kind: r.policyKind } : null };
-      },
-    }),
+    route: t.field({ type: RouteRef, description: 'How it was routed, as recorded.', resolve: storedRoute }),
     fallbackUsed: t.exposeBoolean('fallbackUsed'),
   }),
 });

@@ -31,6 +31,7 @@ import {
   targetOrg,
 } from './errors';
 import { EndpointRef } from './refs';
+import { EndpointHealthStateEnum, ErrorKindEnum, errorKindOf } from './enums';
 
 export const RoutingPolicyRef = builder.objectRef<RoutingPolicyRow>('RoutingPolicy').implement({
   description: "An organisation's routing policy. One may be the default; a key may carry its own.",
@@ -412,7 +413,11 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
   description:
     "This gateway node's view of the endpoint: a sliding window of outcomes and its circuit breaker.",
   fields: (t) => ({
-    state: t.exposeString('state', { description: 'closed, open, half-open or unavailable' }),
+    state: t.field({
+      description: 'The circuit breaker state on this node.',
+      type: EndpointHealthStateEnum,
+      resolve: (s) => s.state,
+    }),
     requests: t.exposeInt('requests', { description: 'Outcomes in the window (at most the last 50).' }),
     failures: t.exposeInt('failures', { description: 'Failed outcomes in the window.' }),
     failureRate: t.exposeFloat('failureRate', { description: 'failures / requests in the window, 0 to 1.' }),
@@ -431,11 +436,11 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
       description: 'Why the endpoint is out (e.g. the upstream refused our credential), while it is.',
       nullable: true,
     }),
-    lastErrorKind: t.string({
-      description:
-        'Kind of the last upstream error (timeout, rate_limited, server_error, …); null when none.',
+    lastErrorKind: t.field({
+      description: 'Kind of the last upstream error; null when none.',
+      type: ErrorKindEnum,
       nullable: true,
-      resolve: (s) => s.lastError?.kind ?? null,
+      resolve: (s) => errorKindOf(s.lastError?.kind),
     }),
   }),
 });

@@ -84,14 +84,18 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
   description:
     'Usage summed over one bucket. Group keys are null when not grouped by them (and, when grouped, null means none, e.g. a request that failed before a model was chosen).',
   fields: (t) => ({
-    day: t.exposeString('day', { nullable: true, description: 'UTC day, YYYY-MM-DD.' }),
-    week: t.exposeString('week', {
+    day: t.field({ type: 'Date', nullable: true, description: 'UTC day.', resolve: (b) => b.day ?? null }),
+    week: t.field({
+      type: 'Date',
       nullable: true,
-      description: 'Monday (UTC) starting the ISO week, YYYY-MM-DD.',
+      description: 'Monday (UTC) starting the ISO week.',
+      resolve: (b) => b.week ?? null,
     }),
-    month: t.exposeString('month', {
+    month: t.field({
+      type: 'Date',
       nullable: true,
-      description: 'First day of the UTC month, YYYY-MM-DD.',
+      description: 'First day of the UTC month.',
+      resolve: (b) => b.month ?? null,
     }),
     model: t.exposeString('model', { nullable: true }),
     provider: t.exposeString('provider', { nullable: true }),
@@ -103,10 +107,10 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
     errors: t.exposeInt('errors', {
       description: 'Requests that did not end ok (errors and client disconnects).',
     }),
-    inputTokens: t.float({ resolve: (b) => m(b).inputTokens }),
-    outputTokens: t.float({ resolve: (b) => m(b).outputTokens }),
-    cachedInputTokens: t.float({ resolve: (b) => m(b).cachedInputTokens }),
-    reasoningTokens: t.float({ resolve: (b) => m(b).reasoningTokens }),
+    inputTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).inputTokens }),
+    outputTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).outputTokens }),
+    cachedInputTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).cachedInputTokens }),
+    reasoningTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).reasoningTokens }),
     costUsd: t.float({
       description: 'What the organisation was charged, USD.',
       resolve: (b) => microToUsd(m(b).chargeMicro),
