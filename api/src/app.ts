@@ -124,7 +124,13 @@ export function createApp(deps: AppDeps): App {
   const graphql = createGraphQLServer({ config, db: db.db, log, keys, inference });
 
   // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
-  const site = createSite({ db: db.db, log, config });
+  const site = createSite({
+    db: db.db,
+    log,
+    config,
+    tables: () => inference.tables.get(),
+    publicFootprint: config.publicFootprint,
+  });
 
   // The routes; `fetch` below wraps them so no unexpected error escapes with its details.
   const routes = {

@@ -1,6 +1,12 @@
-import { range as fmtRange, costRange } from '../../web/src/format';
+/**
+ * The model browser with JavaScript ON: the server-rendered page (see public-pages.test.ts for scripts
+ * off) enhanced by web/src/views/browser-enhance.ts — the filter applies as you type with no reload and
+ * no GraphQL request, the URL keeps the view, and the calculator answers in place with what the
+ * `ecoEstimate` query returns.
+ */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { range as fmtRange, costRange } from '../../web/src/format';
 import { HAVE_CHROMIUM, type Harness, startHarness } from './harness';
 
 let h: Harness;
@@ -9,138 +15,118 @@ let problems: string[];
 let graphqlRequests = 0;
 let total = 0;
 
-const rows = () => page.locator('#endpoints tbody tr');
-/** The text of one column (by data-label) in every visible row. */
-const column = (label: string) =>
-  page.$$eval(`#endpoints tbody td[data-label="${label}"]`, (tds) => tds.map((td) => td.textContent ?? ''));
-const attr = (label: string, name: string) =>
-  page.$$eval(
-    `#endpoints tbody td[data-label="${label}"]`,
-    (tds, n) => tds.map((td) => Number(td.getAttribute(n))),
-    name,
-  );
-const firstEndpoint = () => rows().first().getAttribute('data-endpoint');
+const visible = () => page.locator('#models tbody.model:not([hidden])');
+const data = (name: string) =>
+  visible().evaluateAll((bs, n) => bs.map((b) => (b as HTMLElement).dataset[n] ?? ''), name);
+/** Marks the document; `sameDocument` then says whether no reload happened since (replaceState is fine). */
+const mark = () => page.evaluate(() => Object.assign(window, { __lowrouterMark: true }));
+const sameDocument = () => page.evaluate(() => '__lowrouterMark' in window);
 const nonDecreasing = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! <= x);
 
 describe.skipIf(!HAVE_CHROMIUM)('the public model browser in Chromium', () => {
   beforeAll(async () => {
-    h = await startHarness();
+    // Fakes give openai, anthropic, mistral and google credentials: their endpoints are usable here.
+    h = await startHarness({ fakes: true });
     ({ page, problems } = await h.open({ viewport: { width: 1280, height: 900 } }));
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/graphql') graphqlRequests++;
     });
-    const data = await h.gql<{ endpoints: { id: string }[] }>('{ endpoints(limit: 500) { id } }');
-    total = data.endpoints.length;
-    await page.goto('/');
-    await rows().first().waitFor();
+    const { models } = await h.gql<{ models: { id: string }[] }>('{ models(limit: 500) { id } }');
+    total = models.length;
+    await page.goto('/', { waitUntil: 'networkidle' });
   }, 120_000);
   afterAll(() => h?.close());
 
-  it('loads every endpoint with one GraphQL request and no CSP violation or error', async () => {
+  it('shows every model from the server with no GraphQL request, CSP violation or error', async () => {
     expect(total).toBeGreaterThan(10);
-    await expect.poll(() => rows().count()).toBe(total);
-    expect(await page.locator('[role=status]').textContent()).toBe(`Showing ${total} of ${total} endpoints.`);
-    expect(graphqlRequests).toBe(1);
+    expect(await visible().count()).toBe(total);
+    expect(await page.locator('#count').textContent()).toBe(`Showing ${total} of ${total} models.`);
+    expect(graphqlRequests).toBe(0);
+    // With the script the Apply button is gone: the form applies as you type.
+    expect(await page.getByRole('button', { name: 'Apply' }).isVisible()).toBe(false);
     expect(problems).toEqual([]);
   });
 
-  it('links every carbon figure to the methodology', async () => {
-    const links = await page.$$eval('#endpoints tbody td[data-label="gCO2e / 1k out"] a', (as) =>
-      as.map((a) => [a.getAttribute('href'), a.getAttribute('title')]),
-    );
-    expect(links).toHaveLength(total);
-    expect(new Set(links.map((l) => l.join(' | ')))).toEqual(
-      new Set(['/methodology#limits | estimate: inference only, no embodied carbon, annual grid averages']),
-    );
-  });
-
-  it('filters by provider, region, country, tier and open weights', async () => {
-    const { endpoints: mistral } = await h.gql(
-      '{ endpoints(filter: { provider: "mistral" }, limit: 500) { id } }',
-    );
+  it('filters by provider, tier, usability and open weights without a reload, keeping the URL', async () => {
+    await mark();
     await page.selectOption('select[name=provider]', 'mistral');
-    await expect.poll(() => rows().count()).toBe(mistral.length);
-    expect(new Set(await column('Provider')).size).toBe(1);
-    expect(page.url()).toContain('?provider=mistral');
-
-    // Regions narrow to the provider's; picking one keeps only its endpoints.
-    const regionValues = await page.$$eval('select[name=region] option', (os) =>
-      os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+    await expect.poll(() => page.url()).toContain('provider=mistral');
+    const providers = await data('providers');
+    expect(providers.length).toBeGreaterThan(0);
+    expect(providers.length).toBeLessThan(total);
+    expect(providers.every((p) => p.split(' ').includes('mistral'))).toBe(true);
+    expect(await page.locator('#count').textContent()).toBe(
+      `Showing ${providers.length} of ${total} models.`,
     );
-    expect(regionValues.every((v) => v.startsWith('mistral:'))).toBe(true);
-    await page.selectOption('select[name=region]', regionValues[0]!);
-    const { endpoints: inRegion } = await h.gql(
-      `{ endpoints(filter: { region: "${regionValues[0]}" }, limit: 500) { id } }`,
-    );
-    await expect.poll(() => rows().count()).toBe(inRegion.length);
 
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(() => rows().count()).toBe(total);
-
-    const { endpoints: fr } = await h.gql('{ endpoints(filter: { country: "FR" }, limit: 500) { id } }');
-    await page.selectOption('select[name=country]', 'FR');
-    await expect.poll(() => rows().count()).toBe(fr.length);
-    expect(new Set(await column('Country'))).toEqual(new Set(['FR']));
-    await page.selectOption('select[name=country]', '');
-
-    const { endpoints: small } = await h.gql('{ endpoints(filter: { tier: small }, limit: 500) { id } }');
+    await page.selectOption('select[name=provider]', '');
     await page.selectOption('select[name=tier]', 'small');
-    await expect.poll(() => rows().count()).toBe(small.length);
-    await page.check('input[name=openWeights]');
-    const open = await page.$$eval('#endpoints tbody tr', (trs) =>
-      trs.map((tr) => tr.querySelector('td')!.textContent!.includes('open weights')),
-    );
+    expect(new Set(await data('tier'))).toEqual(new Set(['small']));
+    await page.check('input[name=open]');
+    const open = await data('open');
     expect(open.length).toBeGreaterThan(0);
-    expect(open.length).toBeLessThan(small.length);
-    expect(open.every(Boolean)).toBe(true);
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(() => rows().count()).toBe(total);
+    expect(open.every((o) => o === '1')).toBe(true);
+    await page.uncheck('input[name=open]');
+    await page.selectOption('select[name=tier]', '');
+
+    await page.check('input[name=usable]');
+    const usable = (await data('usable')).map(Number);
+    expect(usable.length).toBeGreaterThan(0);
+    expect(usable.length).toBeLessThan(total);
+    expect(usable.every((u) => u > 0)).toBe(true);
+    await page.uncheck('input[name=usable]');
+    expect(await visible().count()).toBe(total);
+    expect(await sameDocument()).toBe(true);
   });
 
-  it('sorts by price and by footprint', async () => {
-    await page.selectOption('select[name=sort]', 'price');
-    const byPrice = await firstEndpoint();
-    expect(nonDecreasing(await attr('Output $/1M', 'data-value'))).toBe(true);
-
-    await page.selectOption('select[name=sort]', 'carbon');
-    await expect.poll(firstEndpoint).not.toBe(byPrice);
-    const [mins, maxs] = [await attr('gCO2e / 1k out', 'data-min'), await attr('gCO2e / 1k out', 'data-max')];
-    expect(nonDecreasing(mins.map((m, i) => m + maxs[i]!))).toBe(true);
-    expect(nonDecreasing(await attr('Output $/1M', 'data-value'))).toBe(false);
-    expect(page.url()).toContain('sort=carbon');
-
-    await page.selectOption('select[name=sort]', 'energy');
-    const wh = [await attr('Wh / 1k out', 'data-min'), await attr('Wh / 1k out', 'data-max')];
-    expect(nonDecreasing(wh[0]!.map((m, i) => m + wh[1]![i]!))).toBe(true);
+  it('sorts by price and by footprint, models usable here always first', async () => {
+    for (const [sort, key] of [
+      ['price', 'price'],
+      ['carbon', 'carbon'],
+      ['energy', 'energy'],
+    ] as const) {
+      await page.selectOption('select[name=sort]', sort);
+      const usable = (await data('usable')).map(Number);
+      const values = (await data(key)).map(Number);
+      const split = usable.indexOf(0);
+      expect(split, sort).toBeGreaterThan(0);
+      expect(usable.slice(split).every((u) => u === 0)).toBe(true);
+      expect(nonDecreasing(values.slice(0, split)), sort).toBe(true);
+      expect(nonDecreasing(values.slice(split)), sort).toBe(true);
+    }
+    expect(page.url()).toContain('sort=energy');
     await page.selectOption('select[name=sort]', 'price');
   });
 
-  it('restores the view from the URL', async () => {
+  it('restores the view from the URL (the server applies it)', async () => {
     const { page: p2 } = await h.open();
-    await p2.goto('/?country=FR&sort=carbon');
-    await p2.locator('#endpoints tbody tr').first().waitFor();
-    expect(await p2.inputValue('select[name=country]')).toBe('FR');
+    await p2.goto('/?provider=mistral&sort=carbon');
+    expect(await p2.inputValue('select[name=provider]')).toBe('mistral');
     expect(await p2.inputValue('select[name=sort]')).toBe('carbon');
+    const providers = await p2
+      .locator('#models tbody.model:not([hidden])')
+      .evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.providers ?? ''));
+    expect(providers.every((p) => p.split(' ').includes('mistral'))).toBe(true);
     await p2.context().close();
   });
 
   it('is usable from the keyboard', async () => {
     const { page: p2 } = await h.open();
-    await p2.goto('/');
-    await p2.locator('#endpoints tbody tr').first().waitFor();
+    await p2.goto('/', { waitUntil: 'networkidle' });
     await p2.keyboard.press('Tab');
     expect(await p2.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await p2.focus('select[name=tier]');
     await p2.keyboard.press('ArrowDown'); // Any tier → small
     await expect.poll(() => p2.inputValue('select[name=tier]')).toBe('small');
-    const tiers = await p2.$$eval('#endpoints tbody tr td:first-child .tag:first-of-type', (t) =>
-      t.map((x) => x.textContent),
-    );
+    const tiers = await p2
+      .locator('#models tbody.model:not([hidden])')
+      .evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.tier));
     expect(new Set(tiers)).toEqual(new Set(['small']));
     await p2.context().close();
   });
 
-  it('the calculator shows what ecoEstimate returns for the same input', async () => {
+  it('the calculator shows, in place, what ecoEstimate returns for the same input', async () => {
+    await mark();
     const endpointId = (
       await page.$$eval('#calc-endpoint option', (os) => os.map((o) => (o as HTMLOptionElement).value))
     )[3]!;
@@ -148,6 +134,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the public model browser in Chromium', () => {
     await page.fill('#calc-tokens', '2500');
     await page.getByRole('button', { name: 'Estimate' }).click();
     await page.locator('#calc-wh').waitFor();
+    expect(await sameDocument()).toBe(true);
 
     const { ecoEstimate } = await h.gql(
       `query($input: EcoEstimateInput!) { ecoEstimate(input: $input) {
@@ -167,6 +154,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the public model browser in Chromium', () => {
     expect(await shown('calc-gco2e')).toEqual({ ...d.gco2e, text: `${fmtRange(d.gco2e)} gCO2e` });
     expect(await shown('calc-cost')).toEqual({ ...d.costUsd, text: costRange(d.costUsd) });
     expect(await page.locator('#calc-gco2e a').getAttribute('href')).toBe('/methodology#limits');
+
+    // The server's answer to the same form (scripts off) is the same figures.
+    const res = await fetch(`${h.url}/?endpoint=${encodeURIComponent(endpointId)}&tokens=2500`);
+    const html = await res.text();
+    expect(html).toContain(
+      `<dd id="calc-wh"><span data-min="${d.energyWh.min}" data-max="${d.energyWh.max}">`,
+    );
   });
 
   it('the calculator shows the InvalidInput answer', async () => {

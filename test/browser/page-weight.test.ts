@@ -67,7 +67,9 @@ describe.skipIf(!HAVE_CHROMIUM)('page weight, first load', () => {
   afterAll(() => h?.close());
 
   it.each([
-    ['/', '#endpoints tbody tr', false],
+    ['/', '#models tbody.model', false],
+    ['/models/openai/gpt-4o-mini', '#parameters', false],
+    ['/footprint', '#by-model', false],
     ['/methodology', '#limits', false],
     ['/dashboard', '#api-key', false],
     ['/settings', '#api-key', false],

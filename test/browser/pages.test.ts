@@ -38,7 +38,14 @@ describe.skipIf(!HAVE_CHROMIUM)('server-rendered pages in Chromium', () => {
   });
 
   it('serves every page under the CSP without a violation', async () => {
-    for (const path of ['/', '/methodology', '/dashboard', '/settings']) {
+    for (const path of [
+      '/',
+      '/models/openai/gpt-4o-mini',
+      '/footprint',
+      '/methodology',
+      '/dashboard',
+      '/settings',
+    ]) {
       const { page, problems } = await h.open();
       const res = (await page.goto(path, { waitUntil: 'networkidle' }))!;
       expect(res.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);

@@ -26,8 +26,10 @@ const openAttempts: Setup = async (page) => {
 };
 
 const PAGES: readonly (readonly [string, string, string, boolean, Setup?])[] = [
-  ['models', '/', '#endpoints tbody tr', false],
-  ['models-filtered', '/?provider=mistral&sort=carbon', '#endpoints tbody tr', false],
+  ['models', '/', '#models tbody.model', false],
+  ['models-filtered', '/?provider=mistral&sort=carbon', '#models tbody.model', false],
+  ['model', '/models/openai/gpt-4o-mini', '#parameters', false],
+  ['footprint', '/footprint', '#by-model', false],
   ['methodology', '/methodology', '#limits', false],
   ['dashboard', '/dashboard', '#api-key', false],
   ['settings', '/settings', '#api-key', false],

@@ -21,6 +21,7 @@ import { schema } from './index';
 import { catalogCountsOf } from './list-bounds';
 import { createMaskError, graphqlRequestId } from './mask-errors';
 import { useParserLimits } from './parse-limits';
+import { GRAPHIQL_CSP, renderGraphiqlPage } from '../http/pages/graphiql';
 
 export interface GraphQLServerDeps {
   config: Config;
@@ -43,6 +44,8 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: { title: 'LowRouter GraphQL' },
+    // Our page: the explorer's code from the installed package under /graphiql/ (no CDN), a key field.
+    renderGraphiQL: () => renderGraphiqlPage(),
     landingPage: false,
     plugins: [
       useParserLimits(),
@@ -63,6 +66,11 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
       const requestId = newRequestId();
       const response = await graphqlRequestId.run(requestId, () => yoga.fetch(limited, { principal }));
       response.headers.set('x-lowrouter-request-id', requestId);
+      if (response.headers.get('content-type')?.startsWith('text/html')) {
+        response.headers.set('content-security-policy', GRAPHIQL_CSP);
+        response.headers.set('x-content-type-options', 'nosniff');
+        response.headers.set('referrer-policy', 'no-referrer');
+      }
       return response;
     },
   };

@@ -20,7 +20,18 @@ import { type Config, loadConfig } from '../config';
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
 import { createDocs } from './docs/index';
+import type { RoutingTables } from '../routing/routing-tables';
+import { createFootprintCache, loadFootprint, renderFootprintPage } from './pages/footprint';
+import { createGraphiqlAssets } from './pages/graphiql';
 import { HTML_HEADERS, html, renderPage } from './pages/layout';
+import {
+  type BrowserModel,
+  browserModels,
+  calculate,
+  renderBrowserPage,
+  renderModelPage,
+  viewFromQuery,
+} from './pages/model-browser';
 
 /** web/ in this checkout. */
 export const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
@@ -64,15 +75,15 @@ export function negotiateEncoding(acceptEncoding: string | null): Encoding | nul
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 
-export function compress(body: Uint8Array, encoding: Encoding): Promise<Buffer> {
+export function compress(body: Uint8Array, encoding: Encoding, fast = false): Promise<Buffer> {
   return encoding === 'br'
     ? brotli(body, {
         params: {
-          [zlibConstants.BROTLI_PARAM_QUALITY]: 11,
+          [zlibConstants.BROTLI_PARAM_QUALITY]: fast ? 5 : 11,
           [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
         },
       })
-    : gz(body, { level: 9 });
+    : gz(body, { level: fast ? 6 : 9 });
 }
 
 const DYNAMIC_TYPES = /^(application\/(json|graphql-response\+json)|text\/(html|plain|css|javascript))\b/;
@@ -111,6 +122,8 @@ class Body {
   constructor(
     readonly bytes: Buffer,
     readonly compressible: boolean,
+    /** Compress at a fast level: for pages rendered per request (a query string), not kept. */
+    readonly fast = false,
   ) {
     this.etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
   }
@@ -129,7 +142,7 @@ class Body {
     if (enc) {
       let v = this.variants.get(enc);
       if (!v) {
-        v = compress(this.bytes, enc);
+        v = compress(this.bytes, enc, this.fast);
         this.variants.set(enc, v);
       }
       body = await v;
@@ -144,6 +157,9 @@ interface Dist {
   files: Map<string, { body: Body; type: string; immutable: boolean }>;
   /** The stylesheets of the model browser, for the pages the server renders. */
   stylesheets: string[];
+  /** The model browser's enhancing script (the index.html entry) and the chunks it imports. */
+  browserScripts: string[];
+  browserPreloads: string[];
 }
 
 /** Reads every file of web/dist into memory (it is small), keyed by URL path. */
@@ -176,10 +192,21 @@ export async function loadDist(dir: string): Promise<Dist> {
     for (const i of chunk.imports ?? []) collect(i);
   };
   collect('index.html');
-  return { files, stylesheets: [...css] };
+  const entry = (manifest['index.html'] as { file?: string } | undefined)?.file;
+  const preloads = [...seen]
+    .filter((k) => k !== 'index.html')
+    .flatMap((k) =>
+      (manifest[k] as { file?: string }).file ? [`/${(manifest[k] as { file: string }).file}`] : [],
+    );
+  return {
+    files,
+    stylesheets: [...css],
+    browserScripts: entry ? [`/${entry}`] : [],
+    browserPreloads: preloads,
+  };
 }
 
-/** Pretty paths of the pages web/ builds. */
+/** Pretty paths of the pages web/ builds (`/` is rendered here when routing tables are given). */
 const PAGES: Record<string, string> = {
   '/': '/index.html',
   '/dashboard': '/dashboard.html',
@@ -196,6 +223,12 @@ export interface SiteOptions {
   log?: Logger;
   /** The running configuration, for the figures the docs quote; defaults when absent. */
   config?: Config;
+  /** The routing tables (catalog, credentials): with them `/` and `/models/<id>` are rendered here. */
+  tables?: () => Promise<RoutingTables>;
+  /** Serve /footprint (LOWROUTER_PUBLIC_FOOTPRINT); default true. */
+  publicFootprint?: boolean;
+  /** How long the /footprint aggregate is kept, ms (default 60 s). */
+  footprintTtlMs?: number;
 }
 
 export interface Site {
@@ -226,6 +259,17 @@ export function createSite(opts: SiteOptions): Site {
   };
 
   const docs = createDocs({ db: opts.db, config: opts.config ?? loadConfig({}) });
+  const graphiql = createGraphiqlAssets();
+  const footprint = createFootprintCache(() => loadFootprint(opts.db), {
+    ttlMs: opts.footprintTtlMs ?? 60_000,
+  });
+  /** The browser's models, computed once per routing-tables version. */
+  let models: { version: RoutingTables; list: BrowserModel[] } | undefined;
+  const browser = async () => {
+    const tables = await opts.tables!();
+    if (models?.version !== tables) models = { version: tables, list: browserModels(tables) };
+    return { tables, list: models.list };
+  };
 
   /** Server-rendered HTML, kept by content so repeated pages are compressed once. */
   const rendered = new Map<string, Body>();
@@ -257,6 +301,66 @@ export function createSite(opts: SiteOptions): Site {
       const path = new URL(request.url).pathname;
       if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return null;
       const d = await getDist();
+
+      if (path.startsWith('/graphiql/')) {
+        const asset = await graphiql.fetch(request);
+        if (asset) return asset;
+        return notFound(request, d);
+      }
+
+      if (path === '/footprint' || path === '/footprint/') {
+        if (opts.publicFootprint === false) return notFound(request, d);
+        const data = await footprint.get();
+        const t = opts.tables ? await opts.tables() : null;
+        const nameOf = <T extends { id: string; name: string }>(list: Iterable<T> | undefined) => {
+          const m = new Map([...(list ?? [])].map((x) => [x.id, x.name]));
+          return (id: string) => m.get(id) ?? id;
+        };
+        const page = renderFootprintPage(
+          data,
+          {
+            provider: nameOf(t?.providers),
+            region: nameOf(t?.regions),
+            model: nameOf(t?.models.values()),
+          },
+          d?.stylesheets ?? [],
+        );
+        return htmlBody(page).respond(request, 200, HTML_HEADERS);
+      }
+
+      if (opts.tables && (path === '/' || path === '/index.html')) {
+        const { tables, list } = await browser();
+        const q = new URL(request.url).searchParams;
+        const calc = q.has('endpoint')
+          ? { endpointId: q.get('endpoint') ?? '', outputTokens: q.get('tokens') ?? '' }
+          : null;
+        const result = calc ? calculate(tables, calc) : null;
+        const page = renderBrowserPage({
+          models: list,
+          view: viewFromQuery(q),
+          calculator: calc,
+          result,
+          stylesheets: d?.stylesheets ?? [],
+          scripts: d?.browserScripts ?? [],
+        });
+        const status = result && !result.ok ? 400 : 200;
+        // The default page is kept compressed; a query string's page is compressed fast and not kept.
+        const body = q.size ? new Body(Buffer.from(page), true, true) : htmlBody(page);
+        return body.respond(request, status, HTML_HEADERS);
+      }
+
+      if (opts.tables && path.startsWith('/models/')) {
+        let id: string;
+        try {
+          id = decodeURIComponent(path.slice('/models/'.length).replace(/\/$/, ''));
+        } catch {
+          return notFound(request, d);
+        }
+        const { list } = await browser();
+        const model = list.find((m) => m.id === id);
+        if (!model) return notFound(request, d);
+        return htmlBody(renderModelPage(model, d?.stylesheets ?? [])).respond(request, 200, HTML_HEADERS);
+      }
 
       // The methodology moved into the docs; old links keep working.
       if (path === '/methodology' || path === '/methodology/') {

@@ -1,5 +1,5 @@
-import { mount } from '../mount';
-import { calculatorView } from '../views/calculator';
-import { modelsView } from '../views/models';
+import { enhanceCalculator, enhanceFilters } from '../views/browser-enhance';
 
-mount({ calculator: calculatorView, browser: modelsView });
+// The page arrives complete from the server; this only makes the filter live and the calculator in place.
+enhanceFilters();
+enhanceCalculator();

@@ -71,7 +71,7 @@ function kindOf(t: GraphQLNamedType): string {
 }
 
 function typeSection(t: GraphQLNamedType): Raw {
-  const head = html`<h3 id="${t.name}"><small>${kindOf(t)}</small> ${t.name}</h3>
+  const head = html`<h3 id="${t.name}"><small class="gql-kind">${kindOf(t)}</small> ${t.name}</h3>
 <p>${desc(t.description)}</p>`;
   if (isObjectType(t) || isInterfaceType(t)) {
     const ifaces = t.getInterfaces();

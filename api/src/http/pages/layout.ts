@@ -134,12 +134,22 @@ export type CardColumn = readonly [label: string, className?: string];
 export function cards(
   columns: readonly CardColumn[],
   rows: readonly (readonly Part[])[],
-  opts: { caption?: Part; className?: string } = {},
+  opts: {
+    caption?: Part;
+    className?: string;
+    id?: string;
+    /** Attributes of each body row (e.g. data-* values a script sorts by), by row index. */
+    rowAttributes?: (index: number) => Record<string, string | number | boolean>;
+  } = {},
 ): Raw {
   const cls = (c?: string) => raw(c ? ` class="${escapeHtml(c)}"` : '');
-  return html`<div class="table-wrap"><table class="cards${opts.className ? ` ${opts.className}` : ''}">
+  const attrs = (i: number) =>
+    opts.rowAttributes
+      ? Object.entries(opts.rowAttributes(i)).map(([k, v]) => html` ${k}="${String(v)}"`)
+      : '';
+  return html`<div class="table-wrap"><table class="cards${opts.className ? ` ${opts.className}` : ''}"${opts.id ? html` id="${opts.id}"` : ''}>
 ${opts.caption ? html`<caption>${opts.caption}</caption>\n` : ''}<thead><tr>${columns.map(([l, c]) => html`<th scope="col"${cls(c)}>${l}</th>`)}</tr></thead>
 <tbody>
-${rows.map((cells) => html`<tr>${cells.map((v, i) => html`<td data-label="${columns[i]![0]}"${cls(columns[i]![1])}>${v}</td>`)}</tr>\n`)}</tbody>
+${rows.map((cells, r) => html`<tr${attrs(r)}>${cells.map((v, i) => html`<td data-label="${columns[i]![0]}"${cls(columns[i]![1])}>${v}</td>`)}</tr>\n`)}</tbody>
 </table></div>`;
 }
