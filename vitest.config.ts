@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Fails the run when a test leaves a temporary folder behind (test/helpers/temp-dir-guard.ts).
+    globalSetup: ['test/helpers/temp-dir-guard.ts'],
   },
 });

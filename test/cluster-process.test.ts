@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testDrivers } from '@lowrouter/api/db/testing';
@@ -47,9 +47,10 @@ describe.each(testDrivers())('pnpm start with LOWROUTER_WORKERS=2 on %s', (drive
     ? 'serves from two worker processes, replaces one killed with -9, and stops them all on SIGTERM'
     : 'stays one process and says so', async () => {
     const created = driver === 'postgres' ? await createTestDatabase() : undefined;
+    const dir = created ? null : mkdtempSync(join(tmpdir(), 'lowrouter-cluster-'));
     const env: Record<string, string> = created
       ? { DATABASE_URL: created.url }
-      : { LOWROUTER_DATA_DIR: mkdtempSync(join(tmpdir(), 'lowrouter-cluster-')) };
+      : { LOWROUTER_DATA_DIR: dir! };
     // As `pnpm start` runs it: compiled (built first when stale), the workers re-running run.mjs.
     const g = await spawnGateway(
       { ...env, LOWROUTER_WORKERS: '2', LOWROUTER_LOG_LEVEL: 'info' },
@@ -93,6 +94,7 @@ describe.each(testDrivers())('pnpm start with LOWROUTER_WORKERS=2 on %s', (drive
       g.child.kill('SIGKILL');
       await g.exited;
       await created?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
 });

@@ -1,8 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { spawnGateway } from './helpers/spawn-gateway';
+
+/** A data directory removed when the test ends, passed or not. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
+  return dir;
+}
 
 const gql = async (url: string, query: string, key?: string) => {
   const res = await fetch(`${url}/graphql`, {
@@ -15,7 +22,7 @@ const gql = async (url: string, query: string, key?: string) => {
 
 describe('the gateway process on the embedded database', () => {
   it('starts on an empty data dir, prints the generated admin key once, and stops cleanly on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lowrouter-proc-'));
+    const dir = tempDir('lowrouter-proc-');
     const first = await spawnGateway({ LOWROUTER_DATA_DIR: dir });
     const key = /\n {2}(lr_[0-9A-Za-z]{43})\n/.exec(first.stdout())?.[1];
     expect(key).toBeDefined();
@@ -36,7 +43,7 @@ describe('the gateway process on the embedded database', () => {
   });
 
   it('recovers after kill -9 without losing committed rows', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lowrouter-crash-'));
+    const dir = tempDir('lowrouter-crash-');
     const first = await spawnGateway({ LOWROUTER_DATA_DIR: dir });
     const key = /\n {2}(lr_[0-9A-Za-z]{43})\n/.exec(first.stdout())![1]!;
     const ids: string[] = [];

@@ -10,6 +10,7 @@ import { type GatewayWithFakes, startGatewayWithFakes } from './helpers/gateway-
 const CREATE_KEY = `mutation($orgId: ID, $name: String!, $scopes: [ApiKeyScope!]!) {
   createApiKey(orgId: $orgId, name: $name, scopes: $scopes) { ... on CreateApiKeySuccess { key apiKey { id } } ... on Error { message } } }`;
 const MINI = 'openai/gpt-4o-mini';
+const ALLOWED = 'https://app.example.com';
 const hi = [{ role: 'user' as const, content: 'Say hi' }];
 
 describe.each(testDrivers())('OpenAI SDK against LowRouter on %s', (driver) => {
@@ -19,7 +20,7 @@ describe.each(testDrivers())('OpenAI SDK against LowRouter on %s', (driver) => {
   const sql = async (q: string, params: unknown[] = []) => g.gateway.db.exec(q, params);
 
   beforeAll(async () => {
-    g = await startGatewayWithFakes(driver);
+    g = await startGatewayWithFakes(driver, { env: { LOWROUTER_CORS_ORIGINS: ALLOWED } });
     await g.grant('org_default', 50_000_000);
     client = sdk(g.adminKey);
   });
@@ -230,6 +231,88 @@ describe.each(testDrivers())('OpenAI SDK against LowRouter on %s', (driver) => {
     expect(g.fakes.openai.requests).toHaveLength(0);
   });
 
+  it('402 says what is held and why, what is available, and that max_tokens lowers the hold (REST and GraphQL)', async () => {
+    const org = await g.gql(
+      'mutation { createOrganization(name: "One dollar") { ... on CreateOrganizationSuccess { organization { id } } } }',
+    );
+    const orgId = org.data.createOrganization.organization.id;
+    await g.grant(orgId, 1_000_000);
+    const key = (await g.gql(CREATE_KEY, { orgId, name: 'one', scopes: ['INFERENCE'] })).data.createApiKey
+      .key;
+    const opus = 'anthropic/claude-opus-4-1';
+    const [price] = await sql('select output_micro_per_mtok as o from endpoints where id = $1', [
+      'anthropic/claude-opus-4-1@anthropic:global',
+    ]);
+    const err = await sdk(key)
+      .chat.completions.create({ model: opus, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.status).toBe(402);
+    const hold = err.error.hold;
+    expect(hold).toMatchObject({
+      endpointId: 'anthropic/claude-opus-4-1@anthropic:global',
+      maxOutputTokensFrom: 'model_limit',
+      outputPricePerMTokUsd: Number(price!.o) / 1e6,
+    });
+    expect(hold.outputUsd).toBeCloseTo((hold.maxOutputTokens * Number(price!.o)) / 1e12, 6);
+    expect(hold.totalUsd).toBeCloseTo(hold.outputUsd + hold.inputUsd + hold.feeUsd, 6);
+    expect(err.error).toMatchObject({
+      availableUsd: 1,
+      balanceUsd: 1,
+      requiredUsd: hold.totalUsd,
+      param: 'max_tokens',
+    });
+    const fit = hold.maxTokensThatFit as number;
+    expect(fit).toBeGreaterThan(0);
+    expect(fit).toBeLessThan(hold.maxOutputTokens);
+    const usd = (x: number) => `\\$${x.toFixed(6)}`;
+    expect(err.error.message).toMatch(
+      new RegExp(
+        `^insufficient credits: this request holds ${usd(hold.totalUsd)} on anthropic/claude-opus-4-1@anthropic:global until it is answered: ` +
+          `${hold.maxOutputTokens.toLocaleString('en-US')} output tokens \\(the model's output limit: the request sets no max_tokens\\) × .* = ${usd(hold.outputUsd)}, ` +
+          `plus up to \\d+ input tokens × .*; the organisation has \\$1\\.000000 available\\. ` +
+          `Set max_tokens to hold less: max_tokens of at most ${fit.toLocaleString('en-US')} fits`,
+      ),
+    );
+    expect(g.fakes.anthropic.requests).toHaveLength(0);
+
+    // One token more than fits is refused and says it is the request's own max_tokens; what fits runs.
+    const over = await sdk(key)
+      .chat.completions.create({
+        model: opus,
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: fit + 1,
+      })
+      .catch((e) => e);
+    expect(over.status).toBe(402);
+    expect(over.error.hold).toMatchObject({ maxOutputTokens: fit + 1, maxOutputTokensFrom: 'max_tokens' });
+    expect(over.error.message).toContain("(the request's max_tokens)");
+
+    const gql = await g.gql(
+      `mutation { complete(input: { model: "${opus}", messages: [{ role: "user", content: "hi" }] }) {
+        __typename ... on InsufficientCredits { availableUsd requiredUsd error: message
+          hold { maxOutputTokens maxOutputTokensFrom maxTokensThatFit totalUsd } } } }`,
+      {},
+      key,
+    );
+    expect(gql.data.complete).toMatchObject({
+      __typename: 'InsufficientCredits',
+      availableUsd: 1,
+      hold: { maxOutputTokensFrom: 'model_limit', maxTokensThatFit: fit, totalUsd: hold.totalUsd },
+    });
+    expect(gql.data.complete.error).toContain(
+      `Set maxTokens to hold less: maxTokens of at most ${fit.toLocaleString('en-US')} fits`,
+    );
+
+    // What fits is admitted: it reaches the upstream (the fake speaks no Anthropic in synthetic mode,
+    // so the answer is its 502, not a 402).
+    const fits = await sdk(key)
+      .chat.completions.create({ model: opus, messages: [{ role: 'user', content: 'hi' }], max_tokens: fit })
+      .catch((e) => e);
+    expect(fits.status).not.toBe(402);
+    expect(g.fakes.anthropic.requests).toHaveLength(1);
+  });
+
   it('refuses an unknown model with 404 and a too-large body with 413', async () => {
     const unknown = await client.chat.completions
       .create({ model: 'nope/none', messages: hi })
@@ -268,11 +351,111 @@ describe.each(testDrivers())('OpenAI SDK against LowRouter on %s', (driver) => {
     expect(Number(err.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('lists the catalog models and lowrouter/auto', async () => {
-    const ids: string[] = [];
-    for await (const m of client.models.list()) ids.push(m.id);
-    expect(ids[0]).toBe('lowrouter/auto');
-    expect(ids).toContain(MINI);
+  it('lists the catalog models and lowrouter/auto, with prices and LowRouter fields', async () => {
+    const models: any[] = [];
+    for await (const m of client.models.list()) models.push(m);
+    expect(models[0]).toMatchObject({ id: 'lowrouter/auto', owned_by: 'lowrouter', pricing: null });
+    const mini = models.find((m) => m.id === MINI);
+    const [ep] = await sql(
+      "select input_micro_per_mtok as i, output_micro_per_mtok as o from endpoints where id = 'openai/gpt-4o-mini@openai:us'",
+    );
+    expect(mini.pricing).toEqual({
+      input_per_mtok_usd: String(Number(ep!.i) / 1e6),
+      output_per_mtok_usd: String(Number(ep!.o) / 1e6),
+      endpoint: 'openai/gpt-4o-mini@openai:us',
+    });
+    expect(mini.lowrouter).toMatchObject({
+      providers: expect.any(Number),
+      usable_endpoints: expect.any(Number),
+    });
+    expect(mini.lowrouter.usable_endpoints).toBeGreaterThan(0);
+    expect(mini.lowrouter.usable_endpoints).toBeLessThanOrEqual(mini.lowrouter.endpoints);
+    expect(mini.lowrouter.eco.reference_output_tokens).toBe(400);
+    expect(mini.lowrouter.eco.note).toMatch(/reference request of 400 output tokens/);
+    const { min, max } = mini.lowrouter.eco.gco2e_per_1k_output_tokens;
+    expect(min).toBeGreaterThan(0);
+    expect(max).toBeGreaterThanOrEqual(min);
+    // A model only served by providers without credentials here counts 0 usable endpoints.
+    expect(models.some((m) => m.lowrouter?.usable_endpoints === 0)).toBe(true);
+  });
+
+  it('retrieves a model whose id contains a slash, by id or alias, and 404s an unknown id in the OpenAI envelope', async () => {
+    const mini = await client.models.retrieve(MINI);
+    expect(mini).toMatchObject({ id: MINI, object: 'model', owned_by: 'openai' });
+    expect((mini as any).pricing.endpoint).toBe('openai/gpt-4o-mini@openai:us');
+    expect((await client.models.retrieve('gpt-4o-mini')).id).toBe(MINI);
+    expect((await client.models.retrieve('lowrouter/auto')).id).toBe('lowrouter/auto');
+    const encoded = await fetch(`${g.url}/v1/models/${encodeURIComponent(MINI)}`);
+    expect(((await encoded.json()) as any).id).toBe(MINI);
+    const missing = await client.models.retrieve('nobody/no-such-model').catch((e) => e);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(missing.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'model_not_found',
+      param: 'model',
+    });
+    expect(missing.error.message).toMatch(/^The model 'nobody\/no-such-model' does not exist/);
+  });
+
+  it('routes a request without a model to lowrouter/auto (REST and GraphQL)', async () => {
+    const res = await fetch(`${g.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${g.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: hi, max_tokens: 20 }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body.route.reason).toMatch(/auto: needs tier/);
+    const [row] = await sql('select requested_model from requests where id = $1', [body.id]);
+    expect(row!.requested_model).toBe('lowrouter/auto');
+    const gql = await g.gql(
+      'mutation { complete(input: { messages: [{ role: "user", content: "Say hi" }], maxTokens: 20 }) { __typename ... on Completion { id } } }',
+    );
+    expect(gql.data.complete.__typename).toBe('Completion');
+    const [grow] = await sql('select requested_model from requests where id = $1', [gql.data.complete.id]);
+    expect(grow!.requested_model).toBe('lowrouter/auto');
+  });
+
+  it('answers CORS on /v1 and /graphql only for LOWROUTER_CORS_ORIGINS, never echoing another origin', async () => {
+    const preflight = (path: string, origin: string) =>
+      fetch(`${g.url}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, x-stainless-os',
+        },
+      });
+    for (const path of ['/v1/chat/completions', '/v1/models', '/graphql']) {
+      const ok = await preflight(path, ALLOWED);
+      expect(ok.status).toBe(204);
+      expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      expect(ok.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+      expect(ok.headers.get('access-control-allow-headers')).toBe(
+        'authorization, content-type, x-stainless-os',
+      );
+      expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
+      const other = await preflight(path, 'https://evil.example');
+      expect(other.status).toBe(204);
+      expect([...other.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    }
+    const models = await fetch(`${g.url}/v1/models`, { headers: { origin: ALLOWED } });
+    expect(models.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    expect(models.headers.get('vary')).toMatch(/Origin/);
+    const gqlOther = await fetch(`${g.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ instance { version } }' }),
+    });
+    expect(gqlOther.status).toBe(200);
+    expect(gqlOther.headers.get('access-control-allow-origin')).toBeNull();
+    expect(gqlOther.headers.get('access-control-allow-credentials')).toBeNull();
+    const gqlOk = await fetch(`${g.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: ALLOWED, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ instance { version } }' }),
+    });
+    expect(gqlOk.headers.get('access-control-allow-origin')).toBe(ALLOWED);
   });
 
   it('never lets 200 concurrent requests overdraw a balance that covers 50; every success has exactly one debit', async () => {

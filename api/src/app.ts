@@ -14,6 +14,7 @@ import { type AuthOutcome, type ClientInfo, clientAddress, createAuthGuard } fro
 import type { KeyStore, Principal } from './auth/key-store';
 import { bearerToken } from './auth/keys';
 import type { Config } from './config';
+import { createCors } from './http/cors';
 import { createV1Handler } from './http/v1-router';
 import type { InferenceDeps } from './inference/complete';
 import type { DbHandle } from './db/client';
@@ -75,6 +76,20 @@ const throttled = (retryAfterMs: number) =>
     { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
   );
 
+/** `response` with `headers` set (CORS), copied when its headers are immutable. */
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const entries = Object.entries(headers);
+  if (!entries.length) return response;
+  try {
+    for (const [k, v] of entries) response.headers.set(k, v);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    for (const [k, v] of entries) copy.headers.set(k, v);
+    return copy;
+  }
+}
+
 /** An unexpected failure: a generic body and the request id; the details go to the log only. */
 function internalError(log: Logger, path: string, err: unknown): Response {
   const requestId = newRequestId();
@@ -120,6 +135,8 @@ export function createApp(deps: AppDeps): App {
     r.kind === 'throttled' ? throttled(r.retryAfterMs) : unauthorized();
 
   const v1 = createV1Handler({ config, log, authenticate, inference });
+  // CORS on /graphql as on /v1 (http/cors.ts): LOWROUTER_CORS_ORIGINS only.
+  const cors = createCors(config.corsOrigins);
   // /graphql: yoga with its parse, cost, depth, argument, deadline and body limits (graphql/server.ts).
   const graphql = createGraphQLServer({ config, db: db.db, log, keys, inference });
 
@@ -157,9 +174,18 @@ export function createApp(deps: AppDeps): App {
         return handleExport(request, { db: db.db, principal: auth.principal });
       }
       if (path === '/graphql' || path.startsWith('/graphql/')) {
+        const origin = request.headers.get('origin');
+        if (request.method === 'OPTIONS')
+          return new Response(null, {
+            status: 204,
+            headers: cors.preflight(origin, request.headers.get('access-control-request-headers')),
+          });
         const auth = await authOrRefusal(request, client);
-        if ('refusal' in auth) return refusalResponse(auth.refusal);
-        return compressResponse(request, await graphql.fetch(request, auth.principal));
+        const answer =
+          'refusal' in auth
+            ? refusalResponse(auth.refusal)
+            : compressResponse(request, await graphql.fetch(request, auth.principal));
+        return withHeaders(await answer, cors.headers(origin));
       }
       const page = await site.fetch(request);
       if (page) return page;

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { parseCorsOrigins } from './http/cors';
 
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -52,6 +53,16 @@ const EnvSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** Browser origins allowed to call /v1 and /graphql (CORS), comma-separated exact origins; default none. */
+  LOWROUTER_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseCorsOrigins(v);
+      if (Array.isArray(parsed)) return parsed;
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }),
   LOWROUTER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Labels the UI as showing demo data (set by `pnpm demo`). */
   LOWROUTER_DEMO: z
@@ -91,6 +102,8 @@ export type Config = {
   demo: boolean;
   /** Whether /footprint is served (LOWROUTER_PUBLIC_FOOTPRINT, default true). */
   publicFootprint: boolean;
+  /** Exact origins allowed by CORS on /v1 and /graphql; empty: none. */
+  corsOrigins: string[];
   /** The environment snapshot, for provider credentials only. */
   env: Readonly<Record<string, string | undefined>>;
 };
@@ -125,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workers: e.LOWROUTER_WORKERS ?? availableParallelism(),
     demo: e.LOWROUTER_DEMO,
     publicFootprint: e.LOWROUTER_PUBLIC_FOOTPRINT,
+    corsOrigins: e.LOWROUTER_CORS_ORIGINS,
     env: { ...env },
   };
 }

@@ -1,6 +1,7 @@
+import { getEventListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, type Outcome, startDemo } from './demo';
+import { type Demo, type Outcome, pause, startDemo } from './demo';
 import { STEPS } from './traffic';
 
 let demo: Demo;
@@ -66,4 +67,31 @@ describe('pnpm demo', () => {
     await demo.close();
     expect(existsSync(demo.dataDir)).toBe(false);
   });
+});
+
+describe('pnpm demo, looping', () => {
+  let looping: Demo;
+  beforeAll(async () => {
+    looping = await startDemo({ logLevel: 'silent' });
+  }, 120_000);
+  afterAll(() => looping?.close());
+
+  it('leaves no abort listener on the long-lived stop signal per request (no MaxListenersExceededWarning)', async () => {
+    const stop = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      // More rounds than the 10 listeners Node warns at, as `pnpm demo`'s loop runs them.
+      for (let i = 0; i < 12; i++) {
+        await looping.step(stop.signal);
+        await pause(1, stop.signal);
+      }
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  }, 120_000);
 });

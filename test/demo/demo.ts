@@ -139,8 +139,15 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 
   let n = 0;
   let closing: Promise<void> | undefined;
-  const run = async (s: Step, signal?: AbortSignal): Promise<Outcome> => {
+  const run = async (s: Step, stop?: AbortSignal): Promise<Outcome> => {
     for (const [protocol, scenario] of s.upstream ?? []) fakes[protocol].enqueue(scenario);
+    // The SDK listens on the signal it is given: a signal of this request's own, linked to the
+    // long-lived stop signal only while the request runs, so no listener outlives the request.
+    const own = new AbortController();
+    const onStop = () => own.abort(stop?.reason);
+    if (stop?.aborted) own.abort(stop.reason);
+    else stop?.addEventListener('abort', onStop, { once: true });
+    const signal = own.signal;
     const body = { model: s.model, messages: [{ role: 'user', content: s.prompt }], ...s.extra } as Record<
       string,
       unknown
@@ -175,6 +182,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
         error: String(err?.message ?? err),
       };
     } finally {
+      stop?.removeEventListener('abort', onStop);
       // A staged scenario the request did not use (routed elsewhere) must not leak into the next one,
       // and the fakes' record of requests must not grow for as long as the demo runs.
       for (const f of list) f.reset();
@@ -198,4 +206,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       return closing;
     },
   };
+}
+
+/** Waits `ms`, or less when `signal` aborts; leaves no listener on `signal` either way. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

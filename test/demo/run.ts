@@ -7,7 +7,7 @@
 import { createServer } from 'node:net';
 import { ensureWebAssets } from '@lowrouter/api/http/static';
 import { createLogger } from '@lowrouter/api/log';
-import { type Outcome, startDemo } from './demo';
+import { type Outcome, pause, startDemo } from './demo';
 
 /** `port` when it is free on `host`, else 0 (any free port). */
 function freePort(port: number, host: string): Promise<number> {
@@ -17,19 +17,6 @@ function freePort(port: number, host: string): Promise<number> {
     probe.listen(port, host, () => probe.close(() => resolve(port)));
   });
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 function line(o: Outcome): string {
   const time = new Date().toISOString().slice(11, 19);
@@ -86,7 +73,7 @@ async function main(): Promise<number> {
     } catch (err) {
       if (!stop.signal.aborted) process.stdout.write(`  demo request failed: ${String(err)}\n`);
     }
-    await sleep(700 + Math.random() * 1300, stop.signal);
+    await pause(700 + Math.random() * 1300, stop.signal);
   }
   await demo.close();
   process.stdout.write('Demo stopped.\n');

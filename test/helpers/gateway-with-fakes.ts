@@ -2,7 +2,7 @@
  * A real, listening gateway whose providers point at loopback fake upstreams (one per wire protocol),
  * on PGlite (temp dir) or on a throwaway Postgres database. For end-to-end tests through real clients.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateApiKey } from '@lowrouter/api/auth/keys';
@@ -62,12 +62,14 @@ export async function startGatewayWithFakes(
     drop = created.drop;
   }
   const adminKey = generateApiKey();
+  // A data directory of our own is removed on close; one passed in belongs to the caller.
+  const ownDir = opts.dataDir ? null : mkdtempSync(join(tmpdir(), 'lowrouter-e2e-'));
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     LOWROUTER_ADMIN_KEY: adminKey,
     LOWROUTER_LOG_LEVEL: 'silent',
-    LOWROUTER_DATA_DIR: opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lowrouter-e2e-')),
+    LOWROUTER_DATA_DIR: opts.dataDir ?? ownDir!,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...fakeProviderEnv(fakes),
     ...opts.env,
@@ -93,6 +95,7 @@ export async function startGatewayWithFakes(
       await gateway.close();
       await Promise.all(list.map((f) => f.close()));
       await drop?.();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

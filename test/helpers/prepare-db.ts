@@ -2,7 +2,7 @@
  * Prepares a database before a gateway process starts on it: schema, catalog, bootstrap key and
  * credit. For tests and benchmarks that run the gateway as a separate process.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBootstrap, ensureKeySecret } from '@lowrouter/api/auth/bootstrap';
@@ -30,7 +30,9 @@ export async function prepareDb(driver: Driver, creditMicro: number): Promise<Pr
     env.DATABASE_URL = created.url;
     drop = created.drop;
   } else {
-    env.LOWROUTER_DATA_DIR = mkdtempSync(join(tmpdir(), 'lowrouter-db-'));
+    const dir = mkdtempSync(join(tmpdir(), 'lowrouter-db-'));
+    env.LOWROUTER_DATA_DIR = dir;
+    drop = async () => rmSync(dir, { recursive: true, force: true });
   }
   const open = () => openDb({ databaseUrl: env.DATABASE_URL, dataDir: env.LOWROUTER_DATA_DIR });
   const adminKey = generateApiKey();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +106,7 @@ describe.each(testDrivers())('grid import on %s', (driver) => {
 describe('lowrouter grid import', () => {
   const exec = promisify(execFile);
   const dir = mkdtempSync(join(tmpdir(), 'lowrouter-grid-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const env = { ...process.env, LOWROUTER_DATA_DIR: dir, DATABASE_URL: '', LOWROUTER_LOG_LEVEL: 'silent' };
   delete (env as Record<string, unknown>).DATABASE_URL;
   const cli = (args: string[]) =>

@@ -56,6 +56,8 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
       useExecutionDeadline(deps.deadlineMs ?? QUERY_DEADLINE_MS),
     ],
     logging: false,
+    // CORS is the app's (http/cors.ts, LOWROUTER_CORS_ORIGINS): yoga's default echoes any origin.
+    cors: false,
     context: ({ principal }) => createContext({ db, config, keys, inference, principal: principal ?? null }),
     maskedErrors: { errorMessage: 'Unexpected error inside LowRouter.', maskError: createMaskError(log) },
   });

@@ -14,6 +14,7 @@ import { type RouteOverride, parseRouteOverride } from '../routing/policy';
 import { type JsonReply, failureReply, openAIError, writeJson } from './openai-error';
 import { readJsonBody } from './read-body';
 import { SSE_DONE, sseData, writeSse } from './sse-write';
+import { AUTO_MODEL } from '../routing/rank-types';
 
 const FINISH: Record<string, string> = {
   stop: 'stop',
@@ -213,6 +214,8 @@ function parseBody(value: unknown): ParsedBody {
     route = parsed.value;
   }
   const { models, ...forCanonical } = rest;
+  // No model: lowrouter/auto, the documented default (an explicit null is still refused).
+  if (!('model' in forCanonical)) forCanonical.model = AUTO_MODEL;
   const parsed = parseCanonicalRequest(forCanonical);
   if (!parsed.ok) {
     const first = parsed.issues[0]!;

@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { microToUsd } from '@lowrouter/shared';
+import { type CreditHold, insufficientCreditsMessage } from '../billing/credit-hold';
 import type { Failure } from '../inference/complete';
 
 export interface OpenAIErrorBody {
@@ -73,12 +74,14 @@ export function failureBody(f: Failure, requestId: string): OpenAIErrorBody['err
       };
     case 'insufficient_credits':
       return {
-        message: `insufficient credits: this request may cost up to $${microToUsd(f.requiredMicro).toFixed(6)} and the organisation has $${microToUsd(f.balanceMicro).toFixed(6)}; ask an admin to grant credits`,
+        message: insufficientCreditsMessage(f.hold, f.availableMicro),
         type: 'insufficient_credits',
-        param: null,
+        param: 'max_tokens',
         code: 'insufficient_credits',
         balanceUsd: microToUsd(f.balanceMicro),
+        availableUsd: microToUsd(f.availableMicro),
         requiredUsd: microToUsd(f.requiredMicro),
+        hold: holdJson(f.hold),
         requestId,
       };
     case 'no_route':
@@ -110,6 +113,23 @@ export function failureBody(f: Failure, requestId: string): OpenAIErrorBody['err
         requestId,
       };
   }
+}
+
+/** The hold's parts for clients: USD like the other amounts, and the tokens they price. */
+export function holdJson(h: CreditHold) {
+  return {
+    endpointId: h.endpointId,
+    totalUsd: microToUsd(h.totalMicro),
+    outputUsd: microToUsd(h.outputMicro),
+    inputUsd: microToUsd(h.inputMicro),
+    feeUsd: microToUsd(h.feeMicro),
+    maxOutputTokens: h.maxOutputTokens,
+    maxOutputTokensFrom: h.maxOutputTokensFrom,
+    inputTokens: h.inputTokens,
+    outputPricePerMTokUsd: microToUsd(h.outputMicroPerMTok),
+    inputPricePerMTokUsd: microToUsd(h.inputMicroPerMTok),
+    maxTokensThatFit: h.maxTokensThatFit,
+  };
 }
 
 export function failureReply(f: Failure, requestId: string): JsonReply {

@@ -12,7 +12,8 @@ import { newRequestId } from '../ids';
 import type { InferenceDeps } from '../inference/complete';
 import type { Logger } from '../log';
 import { handleChatCompletions } from './chat-completions';
-import { modelsJson } from './models';
+import { type Cors, createCors } from './cors';
+import { modelJson, modelsJson } from './models';
 import { openAIError, writeJson } from './openai-error';
 
 export interface V1Deps {
@@ -40,6 +41,28 @@ export function createV1Handler(deps: V1Deps): V1Handler {
     const method = req.method ?? 'GET';
     if (path === '/v1/models' && method === 'GET')
       return writeJson(res, { status: 200, body: modelsJson(await inference.tables.get()), headers: {} });
+    if (path.startsWith('/v1/models/') && method === 'GET') {
+      // Ids contain `/` (openai/gpt-4o-mini): everything after /v1/models/ is the id, raw or encoded.
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice('/v1/models/'.length));
+      } catch {
+        id = path.slice('/v1/models/'.length);
+      }
+      const model = modelJson(await inference.tables.get(), id);
+      return writeJson(
+        res,
+        model
+          ? { status: 200, body: model, headers: {} }
+          : openAIError(
+              404,
+              'invalid_request_error',
+              `The model '${id.slice(0, 100)}' does not exist on this gateway: GET /v1/models lists the models it serves`,
+              'model_not_found',
+              'model',
+            ),
+      );
+    }
     if (path !== '/v1/chat/completions')
       return writeJson(
         res,
@@ -98,7 +121,14 @@ export function createV1Handler(deps: V1Deps): V1Handler {
     return handleChatCompletions(req, res, inference, principal, abort.signal);
   }
 
+  const cors: Cors = createCors(config.corsOrigins);
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors.preflight(origin, req.headers['access-control-request-headers']));
+      return void res.end();
+    }
+    for (const [k, v] of Object.entries(cors.headers(origin))) res.setHeader(k, v);
     if (inFlight >= config.maxInFlight) {
       // Shed at once: no auth, no body read, no database. The unread body is discarded by node:http.
       const requestId = newRequestId();

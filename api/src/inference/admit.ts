@@ -4,6 +4,7 @@
  * balance, by an exact reservation (billing/credit-lease.ts). Refusals are typed failures.
  */
 import type { Principal } from '../auth/key-store';
+import type { CreditHold } from '../billing/credit-hold';
 import { reserveCredit, topUpReservation } from '../billing/ledger';
 import type { Failure, InferenceDeps } from './complete';
 
@@ -25,7 +26,7 @@ export function admitRate(deps: InferenceDeps, principal: Principal, inputBound:
 /** Holds `needMicro` (µUSD, the request's maximum) for `requestId`, or says the credit is not there. */
 export async function admitCredit(
   deps: InferenceDeps,
-  a: { orgId: string; requestId: string; needMicro: number },
+  a: { orgId: string; requestId: string; needMicro: number; explain: (availableMicro: number) => CreditHold },
 ): Promise<{ ok: true } | { ok: false; failure: Failure }> {
   const r = deps.credit
     ? await deps.credit.admit(a.orgId, a.requestId, a.needMicro)
@@ -38,7 +39,13 @@ export async function admitCredit(
   if (r.ok) return { ok: true };
   return {
     ok: false,
-    failure: { kind: 'insufficient_credits', balanceMicro: r.balanceMicro, requiredMicro: a.needMicro },
+    failure: {
+      kind: 'insufficient_credits',
+      balanceMicro: r.balanceMicro,
+      availableMicro: r.availableMicro,
+      requiredMicro: a.needMicro,
+      hold: a.explain(r.availableMicro),
+    },
   };
 }
 

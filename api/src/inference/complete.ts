@@ -7,6 +7,7 @@
  * one debit; what was held is always settled or released.
  */
 import type { Principal } from '../auth/key-store';
+import { type CreditHold, creditHold } from '../billing/credit-hold';
 import type { CreditAdmission } from '../billing/credit-lease';
 import type { RequestInsert } from '../billing/record';
 import type { Config } from '../config';
@@ -58,7 +59,15 @@ export interface InferenceDeps {
 
 export type Failure =
   | { kind: 'invalid_request'; field: string; message: string; status: 400 | 404 | 413 }
-  | { kind: 'insufficient_credits'; balanceMicro: number; requiredMicro: number }
+  | {
+      kind: 'insufficient_credits';
+      balanceMicro: number;
+      /** µUSD free now: the balance less what requests in flight hold. */
+      availableMicro: number;
+      requiredMicro: number;
+      /** Why `requiredMicro`: its parts, and the max_tokens that would fit. */
+      hold: CreditHold;
+    }
   | { kind: 'no_route'; reasons: string[] }
   | { kind: 'rate_limited'; retryAfterMs: number; message: string }
   | { kind: 'upstream_failed'; error: ProviderError; attempts: RouteBlock['attempts']; route: RouteBlock };
@@ -180,7 +189,21 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   // Reserve the most the first choice can cost; fallbacks top the reservation up before they run.
   const first = p.tables.byEndpoint.get(p.rank.attempts[0]!.endpointId)!;
   let reservedMicro = p.reserveFor(first);
-  const admitted = await admitCredit(deps, { orgId: principal.orgId, requestId, needMicro: reservedMicro });
+  const admitted = await admitCredit(deps, {
+    orgId: principal.orgId,
+    requestId,
+    needMicro: reservedMicro,
+    explain: (availableMicro) =>
+      creditHold({
+        endpointId: first.endpoint.id,
+        prices: first.endpoint,
+        inputTokens: p.inputBound,
+        maxOutputTokens: p.maxOut(first),
+        maxTokensSet: p.maxTokensSet,
+        feePercent: deps.config.feePercent,
+        availableMicro,
+      }),
+  });
   mark('reserved');
   if (!admitted.ok) {
     return fail(admitted.failure, { policyId: p.policy.id, policyKind: policyRef.kind });

@@ -24,6 +24,8 @@ export interface Prepared {
   inputBound: number;
   /** Most output tokens an attempt on this endpoint may produce. */
   maxOut: (info: EndpointInfo) => number;
+  /** Whether the request set max_tokens (else the model's output limit bounds, and prices, the output). */
+  maxTokensSet: boolean;
   /** µUSD: the most an attempt on this endpoint can cost (what is reserved before it runs). */
   reserveFor: (info: EndpointInfo) => number;
 }
@@ -83,5 +85,16 @@ export async function prepare(
   const maxOut = (info: EndpointInfo) => maxOutputFor(plan, info);
   const reserveFor = (info: EndpointInfo) =>
     maxChargeMicro(inputBound, maxOut(info), info.endpoint, deps.config.feePercent);
-  return { ok: true, p: { tables, policy, rank: plan.rank, inputBound, maxOut, reserveFor } };
+  return {
+    ok: true,
+    p: {
+      tables,
+      policy,
+      rank: plan.rank,
+      inputBound,
+      maxOut,
+      maxTokensSet: maxTokens !== undefined,
+      reserveFor,
+    },
+  };
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { topSelfTime } from './cpu-profile';
 
 // Three functions; sample i lasts until sample i+1 (timeDeltas[i+1] µs). Times start at 1000 µs.
@@ -24,8 +24,15 @@ const profile = {
   timeDeltas: [0, 0, 2000, 1000, 1000, 4000],
 };
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function write(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'cpuprof-test-')), 'x.cpuprofile');
+  const dir = mkdtempSync(join(tmpdir(), 'lowrouter-cpuprof-test-'));
+  dirs.push(dir);
+  const file = join(dir, 'x.cpuprofile');
   writeFileSync(file, JSON.stringify(profile));
   return file;
 }

@@ -4,24 +4,30 @@
  */
 import { microToUsd } from '@lowrouter/shared';
 import type { EcoBlock } from '../../eco/estimate';
-import { type Completion, runCompletion } from '../../inference/complete';
+import { type Completion, type Failure, runCompletion } from '../../inference/complete';
+import { insufficientCreditsMessage } from '../../billing/credit-hold';
+import { holdJson } from '../../http/openai-error';
 import type { RouteBlock } from '../../routing/route-block';
 import { parseCanonicalRequest } from '../../providers/canonical';
 import { checkRequestShape } from '../../providers/request-shape';
 import { type RouteOverride, parseRouteOverride } from '../../routing/policy';
+import { AUTO_MODEL } from '../../routing/rank-types';
 import { builder } from '../builder';
 import { ErrorKindEnum, errorKindOf } from './enums';
 import { ErrorInterface, ForbiddenError, requireScope } from './errors';
 import { MinMaxRef, RangeRef } from './scalars';
 
 export class InsufficientCreditsError extends Error {
-  constructor(
-    readonly balanceUsd: number,
-    readonly requiredUsd: number,
-  ) {
-    super(
-      `insufficient credits: this request may cost up to $${requiredUsd.toFixed(6)}; the balance is $${balanceUsd.toFixed(6)}`,
-    );
+  readonly balanceUsd: number;
+  readonly availableUsd: number;
+  readonly requiredUsd: number;
+  readonly hold: ReturnType<typeof holdJson>;
+  constructor(f: Extract<Failure, { kind: 'insufficient_credits' }>) {
+    super(insufficientCreditsMessage(f.hold, f.availableMicro, 'maxTokens'));
+    this.balanceUsd = microToUsd(f.balanceMicro);
+    this.availableUsd = microToUsd(f.availableMicro);
+    this.requiredUsd = microToUsd(f.requiredMicro);
+    this.hold = holdJson(f.hold);
   }
 }
 export class NoRouteAvailableError extends Error {
@@ -71,6 +77,37 @@ const AttemptRef = builder.objectRef<RouteBlock['attempts'][number]>('RouteAttem
   }),
 });
 
+const CreditHoldRef = builder.objectRef<ReturnType<typeof holdJson>>('CreditHold').implement({
+  description:
+    'What a request holds before it runs, and why: its output limit × the output price, plus the input bound × the input price, plus the platform fee. Only what the answer uses is charged.',
+  fields: (t) => ({
+    endpointId: t.exposeID('endpointId', { description: 'The first endpoint the route would try.' }),
+    totalUsd: t.exposeFloat('totalUsd', {
+      description: 'The whole hold, USD: outputUsd + inputUsd + feeUsd.',
+    }),
+    outputUsd: t.exposeFloat('outputUsd', { description: 'maxOutputTokens × the output price, USD.' }),
+    inputUsd: t.exposeFloat('inputUsd', { description: 'inputTokens × the dearest input-side price, USD.' }),
+    feeUsd: t.exposeFloat('feeUsd', { description: 'The platform fee on the two, USD.' }),
+    maxOutputTokens: t.exposeInt('maxOutputTokens', {
+      description: 'The output allowance the hold is computed on.',
+    }),
+    maxOutputTokensFrom: t.exposeString('maxOutputTokensFrom', {
+      description: "max_tokens (the request's maxTokens) or model_limit (none was set).",
+    }),
+    inputTokens: t.exposeInt('inputTokens', { description: 'An upper bound counted from the request.' }),
+    outputPricePerMTokUsd: t.exposeFloat('outputPricePerMTokUsd', {
+      description: 'The endpoint’s output price, USD per million tokens.',
+    }),
+    inputPricePerMTokUsd: t.exposeFloat('inputPricePerMTokUsd', {
+      description: 'The endpoint’s dearest input-side price, USD per million tokens.',
+    }),
+    maxTokensThatFit: t.exposeInt('maxTokensThatFit', {
+      nullable: true,
+      description: 'The largest maxTokens whose hold fits the available credit; null when none does.',
+    }),
+  }),
+});
+
 builder.objectType(InsufficientCreditsError, {
   name: 'InsufficientCredits',
   description:
@@ -79,9 +116,14 @@ builder.objectType(InsufficientCreditsError, {
   isTypeOf: (v) => v instanceof InsufficientCreditsError,
   fields: (t) => ({
     balanceUsd: t.exposeFloat('balanceUsd', { description: 'The organisation’s balance, USD.' }),
-    requiredUsd: t.exposeFloat('requiredUsd', {
-      description:
-        'What the request must hold, USD: its whole output allowance and input bound at the endpoint’s prices, plus the fee.',
+    availableUsd: t.exposeFloat('availableUsd', {
+      description: 'The balance less what requests in flight hold: what this request could use.',
+    }),
+    requiredUsd: t.exposeFloat('requiredUsd', { description: 'What the request would hold: hold.totalUsd.' }),
+    hold: t.field({
+      description: 'What the request would hold, term by term.',
+      type: CreditHoldRef,
+      resolve: (e) => e.hold,
     }),
   }),
 });
@@ -346,7 +388,11 @@ const MessageInput = builder.inputType('MessageInput', {
 const CompleteInput = builder.inputType('CompleteInput', {
   description: 'A chat completion request, as OpenAI’s body with camelCase names.',
   fields: (t) => ({
-    model: t.string({ required: true, description: 'A catalog model id, an alias, or lowrouter/auto.' }),
+    model: t.string({
+      required: true,
+      defaultValue: AUTO_MODEL,
+      description: 'A catalog model id, an alias, or lowrouter/auto (the default).',
+    }),
     models: t.stringList({
       description: 'lowrouter/auto: the only models to choose from; otherwise fallbacks.',
     }),
@@ -475,7 +521,7 @@ builder.mutationField('complete', (t) =>
         case 'invalid_request':
           throw new InvalidRequestError(f.field, f.message);
         case 'insufficient_credits':
-          throw new InsufficientCreditsError(microToUsd(f.balanceMicro), microToUsd(f.requiredMicro));
+          throw new InsufficientCreditsError(f);
         case 'no_route':
           throw new NoRouteAvailableError(f.reasons);
         case 'rate_limited':

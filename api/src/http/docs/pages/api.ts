@@ -48,7 +48,7 @@ function restPage(ctx: DocsContext): Raw {
 <p class="lead">OpenAI’s chat completions API at <code>/v1</code>, with LowRouter’s additions. Use the official <code>openai</code> SDK or any compatible client.</p>
 <p>Authenticate with a LowRouter key that has the <code>inference</code> scope: <code>Authorization: Bearer lr_…</code>. See the <a href="/docs/guides/quickstart">quickstart</a> for complete examples.</p>
 <h2 id="chat-completions"><code>POST /v1/chat/completions</code></h2>
-<p>OpenAI’s request body: <code>messages</code>, <code>max_tokens</code> or <code>max_completion_tokens</code>, <code>temperature</code>, <code>tools</code>, <code>response_format</code>, <code>stream</code> and the rest. <code>model</code> is a catalog id (<code>openai/gpt-4o-mini</code>), an upstream alias (<code>gpt-4o-mini</code>) or <code>${AUTO_MODEL}</code>. Two optional fields are LowRouter’s:</p>
+<p>OpenAI’s request body: <code>messages</code>, <code>max_tokens</code> or <code>max_completion_tokens</code>, <code>temperature</code>, <code>tools</code>, <code>response_format</code>, <code>stream</code> and the rest. <code>model</code> is a catalog id (<code>openai/gpt-4o-mini</code>), an upstream alias (<code>gpt-4o-mini</code>) or <code>${AUTO_MODEL}</code>, which is also what an absent <code>model</code> means. Two optional fields are LowRouter’s:</p>
 <ul>
 <li><code>models</code>: with auto, the only models to choose from; with a named model, its fallbacks in order.</li>
 <li><code>route</code>: a per-request override (${Object.keys(RouteOverride.shape).map((k, i) => html`${i ? ', ' : ''}<code>${k}</code>`)}), described field by field in <a href="/docs/models/routing#route-override">routing</a>.</li>
@@ -61,8 +61,10 @@ function restPage(ctx: DocsContext): Raw {
 <li>headers <code>x-lowrouter-provider</code>, <code>x-lowrouter-region</code>, <code>x-lowrouter-request-id</code>.</li>
 </ul>
 <p>With <code>"stream": true</code> the answer is server-sent events; <code>usage</code>, <code>route</code> and <code>eco</code> arrive in the last chunk before <code>data: [DONE]</code> (in a chunk of their own when the client set <code>stream_options.include_usage</code>). A client that reads nothing for ${n(c.streamStallMs / 1000)} s is treated as gone: the upstream is cancelled and the request charged for what was generated.</p>
-<h2 id="models"><code>GET /v1/models</code></h2>
-<p>The catalog’s models in OpenAI’s list format, and <code>${AUTO_MODEL}</code>. ${n(ctx.facts.models)} models are in this catalog; the <a href="/">model browser</a> shows their endpoints, prices and footprints.</p>
+<h2 id="models"><code>GET /v1/models</code>, <code>GET /v1/models/{id}</code></h2>
+<p>The catalog’s models in OpenAI’s list format, and <code>${AUTO_MODEL}</code>; ${n(ctx.facts.models)} models are in this catalog. Each entry adds <code>pricing</code> (USD per million input and output tokens as exact decimal strings, at the cheapest endpoint) and <code>lowrouter</code> (providers, endpoints, endpoints usable on this instance, and gCO2e per 1,000 output tokens for a reference request). <code>GET /v1/models/{id}</code> answers one model; ids contain <code>/</code> and may be sent raw (<code>/v1/models/openai/gpt-4o-mini</code>) or percent-encoded, and an unknown id answers 404. The <a href="/">model browser</a> shows the same catalog with every endpoint.</p>
+<h2 id="cors">CORS</h2>
+<p>Browsers may call <code>/v1</code> and <code>/graphql</code> only from the origins listed in <code>LOWROUTER_CORS_ORIGINS</code> (none by default); preflight <code>OPTIONS</code> requests from those origins are answered, and no other origin is ever echoed.</p>
 <h2 id="errors">Errors</h2>
 <p>Every error uses OpenAI’s envelope, <code>{ "error": { "message", "type", "param", "code" } }</code>, plus <code>requestId</code>, so the SDKs raise the matching error class.</p>
 <div class="table-wrap"><table class="cards">
