@@ -66,7 +66,7 @@ describe.skipIf(!HAVE_CHROMIUM)('page weight, first load', () => {
   }, 120_000);
   afterAll(() => h?.close());
 
-  it.each([
+  it.each<[string, string, boolean]>([
     ['/', '#models tbody.model', false],
     ['/models/openai/gpt-4o-mini', '#parameters', false],
     ['/footprint', '#by-model', false],
@@ -75,7 +75,7 @@ describe.skipIf(!HAVE_CHROMIUM)('page weight, first load', () => {
     ['/settings', '#api-key', false],
     ['/dashboard', '#requests tbody tr', true],
     ['/settings', '#candidates li', true],
-    ...DOCS.map((d) => [d.path, 'nav.docs-nav', false] as const),
+    ...DOCS.map((d): [string, string, boolean] => [d.path, 'nav.docs-nav', false]),
   ])('%s (ready: %s) stays under 100 KB', async (path, ready, signedIn) => {
     const load = await firstLoad(path, ready, signedIn);
     const total = load.body + load.headers;
