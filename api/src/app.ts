@@ -144,6 +144,7 @@ export function createApp(deps: AppDeps): App {
   const site = createSite({
     db: db.db,
     log,
+    config,
     tables: () => inference.tables.get(),
     publicFootprint: config.publicFootprint,
   });

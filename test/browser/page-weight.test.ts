@@ -5,11 +5,13 @@
  * to fake upstreams, a routing policy), until their data is drawn.
  */
 import { brotliCompressSync, constants } from 'node:zlib';
+import { DOCS } from '@lowrouter/api/http/docs/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, type Harness, startHarness } from './harness';
 import { grantOwnOrg, sendSampleTraffic } from './traffic';
 
 const BUDGET = 100_000;
+const DOCS_AIM = 30_000;
 let h: Harness;
 
 interface Load {
@@ -64,7 +66,7 @@ describe.skipIf(!HAVE_CHROMIUM)('page weight, first load', () => {
   }, 120_000);
   afterAll(() => h?.close());
 
-  it.each([
+  it.each<[string, string, boolean]>([
     ['/', '#models tbody.model', false],
     ['/models/openai/gpt-4o-mini', '#parameters', false],
     ['/footprint', '#by-model', false],
@@ -73,6 +75,7 @@ describe.skipIf(!HAVE_CHROMIUM)('page weight, first load', () => {
     ['/settings', '#api-key', false],
     ['/dashboard', '#requests tbody tr', true],
     ['/settings', '#candidates li', true],
+    ...DOCS.map((d): [string, string, boolean] => [d.path, 'nav.docs-nav', false]),
   ])('%s (ready: %s) stays under 100 KB', async (path, ready, signedIn) => {
     const load = await firstLoad(path, ready, signedIn);
     const total = load.body + load.headers;
@@ -80,5 +83,7 @@ describe.skipIf(!HAVE_CHROMIUM)('page weight, first load', () => {
       `first load of ${path}${signedIn ? ' signed in' : ''}: ${total} B on the wire (${load.body} B bodies + ${load.headers} B headers)\n${load.lines.join('\n')}\n`,
     );
     expect(total).toBeLessThan(BUDGET);
+    // The docs keep the aim as well: no script, one stylesheet, each page under 30 KB.
+    if (path.startsWith('/docs')) expect(total).toBeLessThan(DOCS_AIM);
   });
 });

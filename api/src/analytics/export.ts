@@ -188,6 +188,15 @@ const USAGE_MEASURE_COLUMNS: [string, (b: UsageBucket) => CsvValue][] = [
   ['avg_latency_ms', (b) => (b.requests ? b.measures!.latencyMsSum / b.requests : null)],
 ];
 
+/** The columns of each export, in order (the docs list them from here). */
+export const EXPORT_COLUMNS = {
+  requests: REQUEST_COLUMNS.map(([name]) => name),
+  usageMeasures: ['requests', 'errors', ...USAGE_MEASURE_COLUMNS.map(([name]) => name)],
+  /** Query parameters each export takes. */
+  requestsParams: [...COMMON],
+  usageParams: [...COMMON, ...USAGE_ONLY],
+} as const;
+
 const snake = (g: UsageGroupBy) => g.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 async function usageCsv(deps: ExportDeps, url: URL): Promise<Response> {

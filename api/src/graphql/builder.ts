@@ -19,5 +19,11 @@ export const builder = new SchemaBuilder<{
   errors: { defaultTypes: [] },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({
+  description:
+    'Reads: the public catalog and methodology, and (with a key) usage, requests, credits, policies and accounts.',
+});
+builder.mutationType({
+  description:
+    'Writes: inference (`complete`), routing policies, API keys, organisations and credit grants; each needs a key with the right scope.',
+});

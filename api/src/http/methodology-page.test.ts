@@ -74,9 +74,16 @@ describe.each(testDrivers())('methodology page on %s', (driver) => {
     expect(f.regionPue.length).toBe(catalog.regions.filter((r) => r.pue).length);
   });
 
-  it('is served at /methodology as HTML under the CSP, without JavaScript', async () => {
+  it('moved to /docs/sustainable-ai/methodology: /methodology answers a permanent redirect there', async () => {
     const site = createSite({ db: t.handle.db, distDir: '/nonexistent' });
     const res = (await site.fetch(new Request('http://test/methodology')))!;
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/docs/sustainable-ai/methodology');
+  });
+
+  it('is served at /docs/sustainable-ai/methodology as HTML under the CSP, without JavaScript', async () => {
+    const site = createSite({ db: t.handle.db, distDir: '/nonexistent' });
+    const res = (await site.fetch(new Request('http://test/docs/sustainable-ai/methodology')))!;
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(res.headers.get('cache-control')).toBe('no-cache');

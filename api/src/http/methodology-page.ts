@@ -8,7 +8,7 @@ import { type Methodology, METHODOLOGY } from '@lowrouter/shared';
 import { and, asc, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { providers, regions } from '../db/schema';
-import { cards, html, renderPage } from './pages/layout';
+import { type Part, cards, html, renderPage } from './pages/layout';
 
 // The page shell moved to ./pages/layout; re-exported for the modules that imported it from here.
 export { escapeHtml, html, raw, renderPage, type PageShell } from './pages/layout';
@@ -100,6 +100,18 @@ export function renderMethodologyPage(
   stylesheets: readonly string[],
   m: Methodology = METHODOLOGY,
 ): string {
+  return renderPage({
+    title: 'Methodology',
+    description:
+      'How LowRouter estimates the energy and carbon of each request: formula, constants, sources and limits.',
+    stylesheets,
+    current: '/methodology',
+    main: methodologyArticle(facts, m),
+  });
+}
+
+/** The methodology itself (the content of /docs/sustainable-ai/methodology). Pure. */
+export function methodologyArticle(facts: MethodologyFacts, m: Methodology = METHODOLOGY, extra: Part = '') {
   const src = m.source;
   const sourceUrl = `${src.repository}/blob/${src.commit}/${src.file}`;
   const providerName = new Map(facts.providerPue.map((p) => [p.id, p.name]));
@@ -180,13 +192,7 @@ ${cards(
 <p>These figures are estimates from a model of the hardware, not meter readings from the providers, who do not publish per-request energy. Keep these limits in mind when comparing them:</p>
 <ul>
 ${m.limits.map((l) => html`<li id="limit-${l.id}">${l.text}</li>\n`)}</ul>
-<p>Per-endpoint figures are in the <a href="/">model browser</a>; every response of the API carries its own in its <code>eco</code> block.</p>`;
-  return renderPage({
-    title: 'Methodology',
-    description:
-      'How LowRouter estimates the energy and carbon of each request: formula, constants, sources and limits.',
-    stylesheets,
-    current: '/methodology',
-    main,
-  });
+<p>Per-endpoint figures are in the <a href="/">model browser</a>; every response of the API carries its own in its <code>eco</code> block.</p>
+${extra}`;
+  return main;
 }

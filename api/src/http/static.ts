@@ -1,6 +1,6 @@
 /**
  * The pages, served by the gateway itself on the API's port: web/dist (built by Vite) for `/`,
- * `/dashboard`, `/settings` and `/assets/*`, the server-rendered `/methodology`, and an HTML 404.
+ * `/dashboard`, `/settings` and `/assets/*`, the server-rendered docs under `/docs` (`/methodology` redirects there), and an HTML 404.
  * Files are read once into memory and compressed on first request per encoding (brotli, else gzip, per
  * Accept-Encoding), then kept. Hashed assets are immutable for a year; HTML is `no-cache` (revalidated
  * by ETag) and carries a strict Content-Security-Policy: no inline script or style anywhere.
@@ -16,9 +16,10 @@ import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import { type Config, loadConfig } from '../config';
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
-import { loadMethodologyFacts, renderMethodologyPage } from './methodology-page';
+import { createDocs } from './docs/index';
 import type { RoutingTables } from '../routing/routing-tables';
 import { createFootprintCache, loadFootprint, renderFootprintPage } from './pages/footprint';
 import { createGraphiqlAssets } from './pages/graphiql';
@@ -220,6 +221,8 @@ export interface SiteOptions {
   /** web/dist; defaults to this checkout's. */
   distDir?: string;
   log?: Logger;
+  /** The running configuration, for the figures the docs quote; defaults when absent. */
+  config?: Config;
   /** The routing tables (catalog, credentials): with them `/` and `/models/<id>` are rendered here. */
   tables?: () => Promise<RoutingTables>;
   /** Serve /footprint (LOWROUTER_PUBLIC_FOOTPRINT); default true. */
@@ -255,6 +258,7 @@ export function createSite(opts: SiteOptions): Site {
     }
   };
 
+  const docs = createDocs({ db: opts.db, config: opts.config ?? loadConfig({}) });
   const graphiql = createGraphiqlAssets();
   const footprint = createFootprintCache(() => loadFootprint(opts.db), {
     ttlMs: opts.footprintTtlMs ?? 60_000,
@@ -286,7 +290,7 @@ export function createSite(opts: SiteOptions): Site {
       stylesheets: d?.stylesheets ?? [],
       main: html`<h1>Page not found</h1>
 <p>There is no page at <code>${path}</code>.</p>
-<p>Try the <a href="/">model browser</a> or the <a href="/methodology">methodology</a>. The API is at <code>/graphql</code> and <code>/v1</code>.</p>`,
+<p>Try the <a href="/">model browser</a> or the <a href="/docs">documentation</a>. The API is at <code>/graphql</code> and <code>/v1</code>.</p>`,
     });
     return htmlBody(page).respond(request, 404, HTML_HEADERS);
   };
@@ -358,14 +362,12 @@ export function createSite(opts: SiteOptions): Site {
         return htmlBody(renderModelPage(model, d?.stylesheets ?? [])).respond(request, 200, HTML_HEADERS);
       }
 
+      // The methodology moved into the docs; old links keep working.
       if (path === '/methodology' || path === '/methodology/') {
-        const facts = await loadMethodologyFacts(opts.db);
-        return htmlBody(renderMethodologyPage(facts, d?.stylesheets ?? [])).respond(
-          request,
-          200,
-          HTML_HEADERS,
-        );
+        return new Response(null, { status: 301, headers: { location: '/docs/sustainable-ai/methodology' } });
       }
+      const doc = await docs.render(path, d?.stylesheets ?? []);
+      if (doc) return htmlBody(doc).respond(request, 200, HTML_HEADERS);
 
       const page = PAGES[path.length > 1 ? path.replace(/\/$/, '') : path];
       if (page) {
@@ -375,7 +377,7 @@ export function createSite(opts: SiteOptions): Site {
           title: 'Pages not built',
           stylesheets: [],
           main: html`<h1>The pages are not built yet</h1>
-<p>Run <code>pnpm start</code> (it builds them) or <code>pnpm --filter @lowrouter/web build</code>. The API works meanwhile: <a href="/methodology">methodology</a>, <code>/graphql</code>, <code>/v1</code>.</p>`,
+<p>Run <code>pnpm start</code> (it builds them) or <code>pnpm --filter @lowrouter/web build</code>. The API works meanwhile: <a href="/docs">documentation</a>, <code>/graphql</code>, <code>/v1</code>.</p>`,
         });
         return htmlBody(body).respond(request, 503, { ...HTML_HEADERS, 'retry-after': '10' });
       }

@@ -12,45 +12,84 @@ import { ForbiddenError, InvalidInputError, NotFoundError, requireScope, targetO
 export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
   description:
     'INFERENCE calls models; READ reads usage, credits and logs; ADMIN manages keys, policies and credits.',
-  values: ['INFERENCE', 'READ', 'ADMIN'] as const,
+  values: {
+    INFERENCE: { description: 'Call models: /v1/chat/completions and the complete mutation.' },
+    READ: { description: 'Read the organisation’s usage, requests, credits, policies and exports.' },
+    ADMIN: { description: 'Manage the organisation’s keys and routing policies, read its audit log.' },
+  } as const,
 });
 
 export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey').implement({
   description: 'An API key. The key itself is shown once, at creation; only its prefix is kept readable.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    prefix: t.exposeString('prefix'),
-    organizationId: t.exposeID('orgId'),
+    id: t.exposeID('id', { description: 'Key id (`key_…`); not the secret.' }),
+    name: t.exposeString('name', { description: 'A name to recognise the key by.' }),
+    prefix: t.exposeString('prefix', {
+      description: 'The first characters of the key, to tell keys apart; the rest is kept only as a hash.',
+    }),
+    organizationId: t.exposeID('orgId', { description: 'The organisation the key acts for.' }),
     scopes: t.field({
+      description: 'What the key may do.',
       type: [ApiKeyScopeEnum],
       resolve: (k) => k.scopes.map((s) => s.toUpperCase() as 'READ'),
     }),
-    requestsPerMinute: t.exposeInt('requestsPerMinute', { nullable: true }),
-    tokensPerMinute: t.exposeInt('tokensPerMinute', { nullable: true }),
+    requestsPerMinute: t.exposeInt('requestsPerMinute', {
+      description: 'Requests per minute this key may send; null for no limit.',
+      nullable: true,
+    }),
+    tokensPerMinute: t.exposeInt('tokensPerMinute', {
+      description: 'Tokens per minute this key may use; null for no limit.',
+      nullable: true,
+    }),
     cacheTtlSeconds: t.exposeInt('cacheTtlSeconds', {
       nullable: true,
       description:
         "Response cache for this key's deterministic requests (temperature 0): seconds an answer is kept; null = off.",
     }),
-    policyId: t.exposeID('policyId', { nullable: true }),
-    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
-    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
-    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.lastUsedAt }),
+    policyId: t.exposeID('policyId', {
+      description: 'The key’s own routing policy, when it has one (else the organisation default applies).',
+      nullable: true,
+    }),
+    createdAt: t.field({
+      description: 'When the key was created.',
+      type: 'DateTime',
+      resolve: (k) => k.createdAt,
+    }),
+    revokedAt: t.field({
+      description: 'When it was revoked; null while it works.',
+      type: 'DateTime',
+      nullable: true,
+      resolve: (k) => k.revokedAt,
+    }),
+    lastUsedAt: t.field({
+      description:
+        'When it last authenticated a request (written to the database every 30 s or so); null if never.',
+      type: 'DateTime',
+      nullable: true,
+      resolve: (k) => k.lastUsedAt,
+    }),
   }),
 });
 
 const CreateApiKeySuccess = builder
   .objectRef<{ key: string; apiKey: ApiKeyRow }>('CreateApiKeySuccess')
   .implement({
+    description: 'A new key: the secret (shown once) and its record.',
     fields: (t) => ({
       key: t.exposeString('key', { description: 'The key. Shown this once: store it now.' }),
-      apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }),
+      apiKey: t.field({ description: 'The key’s record.', type: ApiKeyRef, resolve: (r) => r.apiKey }),
     }),
   });
 
 const RevokeApiKeySuccess = builder.objectRef<{ apiKey: ApiKeyRow }>('RevokeApiKeySuccess').implement({
-  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }) }),
+  description: 'The key just revoked.',
+  fields: (t) => ({
+    apiKey: t.field({
+      description: 'Its record, with revokedAt set.',
+      type: ApiKeyRef,
+      resolve: (r) => r.apiKey,
+    }),
+  }),
 });
 
 function checkCacheTtl(ttl: number | null | undefined, max: number): void {
@@ -66,7 +105,10 @@ builder.queryField('apiKeys', (t) =>
   t.field({
     type: [ApiKeyRef],
     description: "The organisation's keys, newest first (admin scope).",
-    args: { orgId: t.arg.id(), includeRevoked: t.arg.boolean({ defaultValue: false }) },
+    args: {
+      orgId: t.arg.id({ description: 'Another organisation (instance admin); default your own.' }),
+      includeRevoked: t.arg.boolean({ description: 'Also list revoked keys.', defaultValue: false }),
+    },
     resolve: (_r, { orgId, includeRevoked }, ctx) =>
       // Queries have no union results: another organisation is a FORBIDDEN error, not a masked one.
       resolveOrGraphQLError(() => {
@@ -82,20 +124,28 @@ builder.queryField('apiKeys', (t) =>
 
 builder.mutationFields((t) => ({
   createApiKey: t.field({
+    description: 'Creates an API key (admin scope, audited); its secret is in the result once.',
     type: CreateApiKeySuccess,
     errors: {
       types: [ForbiddenError, InvalidInputError, NotFoundError],
       directResult: true,
-      union: { name: 'CreateApiKeyResult' },
+      union: {
+        name: 'CreateApiKeyResult',
+        description: 'The new key, or Forbidden / InvalidInput / NotFound.',
+      },
     },
     args: {
       orgId: t.arg.id({
         description: 'Defaults to your own organisation; another one needs the instance admin.',
       }),
-      name: t.arg.string({ required: true }),
-      scopes: t.arg({ type: [ApiKeyScopeEnum], required: true }),
-      requestsPerMinute: t.arg.int(),
-      tokensPerMinute: t.arg.int(),
+      name: t.arg.string({ description: '1 to 100 characters.', required: true }),
+      scopes: t.arg({
+        description: 'At least one of INFERENCE, READ, ADMIN.',
+        type: [ApiKeyScopeEnum],
+        required: true,
+      }),
+      requestsPerMinute: t.arg.int({ description: 'At least 1; leave out for no limit.' }),
+      tokensPerMinute: t.arg.int({ description: 'At least 1; leave out for no limit.' }),
       cacheTtlSeconds: t.arg.int({
         description:
           "Turn the response cache on for this key's deterministic requests, keeping answers this many seconds.",
@@ -163,9 +213,20 @@ builder.mutationFields((t) => ({
     errors: {
       types: [ForbiddenError, InvalidInputError, NotFoundError],
       directResult: true,
-      union: { name: 'SetApiKeyCacheResult' },
+      union: {
+        name: 'SetApiKeyCacheResult',
+        description: 'The key with its new cache setting, or why it was refused.',
+      },
     },
-    args: { id: t.arg.id({ required: true }), ttlSeconds: t.arg.int() },
+    args: {
+      id: t.arg.id({
+        required: true,
+        description: 'The key to change (your organisation’s, or any for the instance admin).',
+      }),
+      ttlSeconds: t.arg.int({
+        description: 'Seconds an answer is kept; 0 or null turns the cache off for this key.',
+      }),
+    },
     resolve: async (_r, { id, ttlSeconds }, ctx) => {
       const p = requireScope(ctx, 'admin');
       checkCacheTtl(ttlSeconds, ctx.config.cacheMaxTtlSeconds);
@@ -194,13 +255,14 @@ builder.mutationFields((t) => ({
     },
   }),
   revokeApiKey: t.field({
+    description: 'Revokes a key at once (admin scope, audited); revoking twice keeps the first time.',
     type: RevokeApiKeySuccess,
     errors: {
       types: [ForbiddenError, NotFoundError],
       directResult: true,
-      union: { name: 'RevokeApiKeyResult' },
+      union: { name: 'RevokeApiKeyResult', description: 'The revoked key, or Forbidden / NotFound.' },
     },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ description: 'The key id (`key_…`).', required: true }) },
     resolve: async (_r, { id }, ctx) => {
       const p = requireScope(ctx, 'admin');
       const [existing] = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, id));

@@ -14,14 +14,23 @@ import { PAGE_ARGS_DESCRIPTION, connectionOf } from './requests';
 const AuditEntryRef = builder.objectRef<AuditLogRow>('AuditEntry').implement({
   description: 'One admin action: who (actorKeyId) did what (action) to which target.',
   fields: (t) => ({
-    id: t.id({ resolve: (e) => String(e.id) }),
+    id: t.id({ description: 'Entry id; newer entries have larger ids.', resolve: (e) => String(e.id) }),
     organizationId: t.exposeID('orgId', { nullable: true, description: 'Null for instance-wide actions.' }),
     actorKeyId: t.exposeID('actorKeyId', { nullable: true, description: 'Null for the system itself.' }),
     action: t.exposeString('action', { description: 'e.g. apiKey.create, credits.grant.' }),
-    targetType: t.exposeString('targetType'),
-    targetId: t.exposeString('targetId', { nullable: true }),
-    details: t.field({ type: 'JSON', resolve: (e) => e.details }),
-    createdAt: t.field({ type: 'DateTime', resolve: (e) => e.createdAt }),
+    targetType: t.exposeString('targetType', {
+      description: 'What kind of thing was acted on (apiKey, routingPolicy, organization, credits, grid).',
+    }),
+    targetId: t.exposeString('targetId', {
+      description: 'Id of the thing acted on; null when the action has no single target.',
+      nullable: true,
+    }),
+    details: t.field({
+      description: 'What changed, as JSON (never a secret).',
+      type: 'JSON',
+      resolve: (e) => e.details,
+    }),
+    createdAt: t.field({ description: 'When it happened.', type: 'DateTime', resolve: (e) => e.createdAt }),
   }),
 });
 
@@ -32,8 +41,8 @@ builder.queryField('auditLog', (t) =>
     type: AuditConnectionRef,
     description: `Admin actions on your organisation, newest first (admin scope). ${PAGE_ARGS_DESCRIPTION}`,
     args: {
-      first: t.arg.int(),
-      after: t.arg.string(),
+      first: t.arg.int({ description: 'Page size: default 50, at most 200.' }),
+      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
       orgId: t.arg.id({ description: 'Another organisation: instance admin only.' }),
       instanceWide: t.arg.boolean({
         defaultValue: false,

@@ -62,13 +62,19 @@ export class RateLimitedError extends Error {
 }
 
 const AttemptRef = builder.objectRef<RouteBlock['attempts'][number]>('RouteAttempt').implement({
+  description: 'One upstream attempt of a request, in order.',
   fields: (t) => ({
-    endpointId: t.exposeID('endpointId'),
-    provider: t.exposeString('provider'),
-    region: t.exposeString('region'),
+    endpointId: t.exposeID('endpointId', { description: 'Endpoint tried.' }),
+    provider: t.exposeString('provider', { description: 'Its provider.' }),
+    region: t.exposeString('region', { description: 'Its region.' }),
     outcome: t.exposeString('outcome', { description: 'ok, error, or skipped: <why>' }),
-    errorKind: t.field({ type: ErrorKindEnum, nullable: true, resolve: (a) => errorKindOf(a.errorKind) }),
-    latencyMs: t.exposeInt('latencyMs'),
+    errorKind: t.field({
+      description: 'Why it failed; null when it succeeded or was skipped.',
+      type: ErrorKindEnum,
+      nullable: true,
+      resolve: (a) => errorKindOf(a.errorKind),
+    }),
+    latencyMs: t.exposeInt('latencyMs', { description: 'Time the attempt took, ms.' }),
   }),
 });
 
@@ -77,17 +83,25 @@ const CreditHoldRef = builder.objectRef<ReturnType<typeof holdJson>>('CreditHold
     'What a request holds before it runs, and why: its output limit × the output price, plus the input bound × the input price, plus the platform fee. Only what the answer uses is charged.',
   fields: (t) => ({
     endpointId: t.exposeID('endpointId', { description: 'The first endpoint the route would try.' }),
-    totalUsd: t.exposeFloat('totalUsd'),
-    outputUsd: t.exposeFloat('outputUsd'),
-    inputUsd: t.exposeFloat('inputUsd'),
-    feeUsd: t.exposeFloat('feeUsd'),
-    maxOutputTokens: t.exposeInt('maxOutputTokens'),
+    totalUsd: t.exposeFloat('totalUsd', {
+      description: 'The whole hold, USD: outputUsd + inputUsd + feeUsd.',
+    }),
+    outputUsd: t.exposeFloat('outputUsd', { description: 'maxOutputTokens × the output price, USD.' }),
+    inputUsd: t.exposeFloat('inputUsd', { description: 'inputTokens × the dearest input-side price, USD.' }),
+    feeUsd: t.exposeFloat('feeUsd', { description: 'The platform fee on the two, USD.' }),
+    maxOutputTokens: t.exposeInt('maxOutputTokens', {
+      description: 'The output allowance the hold is computed on.',
+    }),
     maxOutputTokensFrom: t.exposeString('maxOutputTokensFrom', {
       description: "max_tokens (the request's maxTokens) or model_limit (none was set).",
     }),
     inputTokens: t.exposeInt('inputTokens', { description: 'An upper bound counted from the request.' }),
-    outputPricePerMTokUsd: t.exposeFloat('outputPricePerMTokUsd'),
-    inputPricePerMTokUsd: t.exposeFloat('inputPricePerMTokUsd'),
+    outputPricePerMTokUsd: t.exposeFloat('outputPricePerMTokUsd', {
+      description: 'The endpoint’s output price, USD per million tokens.',
+    }),
+    inputPricePerMTokUsd: t.exposeFloat('inputPricePerMTokUsd', {
+      description: 'The endpoint’s dearest input-side price, USD per million tokens.',
+    }),
     maxTokensThatFit: t.exposeInt('maxTokensThatFit', {
       nullable: true,
       description: 'The largest maxTokens whose hold fits the available credit; null when none does.',
@@ -97,66 +111,116 @@ const CreditHoldRef = builder.objectRef<ReturnType<typeof holdJson>>('CreditHold
 
 builder.objectType(InsufficientCreditsError, {
   name: 'InsufficientCredits',
+  description:
+    'The organisation’s available credit does not cover what the request must hold before it is sent (see /docs/guides/credits-and-billing). Set max_tokens to lower the hold.',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof InsufficientCreditsError,
   fields: (t) => ({
-    balanceUsd: t.exposeFloat('balanceUsd'),
+    balanceUsd: t.exposeFloat('balanceUsd', { description: 'The organisation’s balance, USD.' }),
     availableUsd: t.exposeFloat('availableUsd', {
       description: 'The balance less what requests in flight hold: what this request could use.',
     }),
     requiredUsd: t.exposeFloat('requiredUsd', { description: 'What the request would hold: hold.totalUsd.' }),
-    hold: t.field({ type: CreditHoldRef, resolve: (e) => e.hold }),
+    hold: t.field({
+      description: 'What the request would hold, term by term.',
+      type: CreditHoldRef,
+      resolve: (e) => e.hold,
+    }),
   }),
 });
 builder.objectType(NoRouteAvailableError, {
   name: 'NoRouteAvailable',
+  description:
+    'No endpoint satisfies the policy, the route override and the request; `reasons` says why for each.',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof NoRouteAvailableError,
-  fields: (t) => ({ reasons: t.exposeStringList('reasons') }),
+  fields: (t) => ({
+    reasons: t.exposeStringList('reasons', { description: 'Why each candidate was excluded, grouped.' }),
+  }),
 });
 builder.objectType(InvalidRequestError, {
   name: 'InvalidRequest',
+  description: 'The request itself is invalid (`field` names what to fix); nothing was sent upstream.',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof InvalidRequestError,
-  fields: (t) => ({ field: t.exposeString('field') }),
+  fields: (t) => ({
+    field: t.exposeString('field', {
+      description: 'Path of the field at fault (`messages.0.content`, `route.regions`).',
+    }),
+  }),
 });
 builder.objectType(UpstreamFailedError, {
   name: 'UpstreamFailed',
+  description: 'Every attempted endpoint failed; `attempts` lists each with its error.',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof UpstreamFailedError,
-  fields: (t) => ({ attempts: t.field({ type: [AttemptRef], resolve: (e) => e.attempts }) }),
+  fields: (t) => ({
+    attempts: t.field({
+      description: 'Every attempt with its error.',
+      type: [AttemptRef],
+      resolve: (e) => e.attempts,
+    }),
+  }),
 });
 builder.objectType(RateLimitedError, {
   name: 'RateLimited',
+  description: 'The key’s requests- or tokens-per-minute limit is reached; retry after retryAfterMs.',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof RateLimitedError,
-  fields: (t) => ({ retryAfterMs: t.exposeInt('retryAfterMs') }),
+  fields: (t) => ({
+    retryAfterMs: t.exposeInt('retryAfterMs', {
+      description: 'Wait at least this long before retrying, ms.',
+    }),
+  }),
 });
 
 const PolicyRefType = builder.objectRef<RouteBlock['policy']>('RoutePolicy').implement({
+  description: 'The policy a request was routed under.',
   fields: (t) => ({
-    id: t.exposeID('id', { nullable: true }),
-    name: t.exposeString('name'),
-    kind: t.exposeString('kind'),
+    id: t.exposeID('id', { description: 'Stored policy id; null for the built-in default.', nullable: true }),
+    name: t.exposeString('name', { description: 'Policy name.' }),
+    kind: t.exposeString('kind', {
+      description: 'Policy kind (auto, prefer-region, prefer-low-carbon, prefer-cheapest, fixed-provider).',
+    }),
   }),
 });
 const ExclusionRef = builder.objectRef<RouteBlock['excluded'][number]>('RouteExclusion').implement({
-  fields: (t) => ({ endpointId: t.exposeID('endpointId'), reason: t.exposeString('reason') }),
+  description: 'A candidate endpoint that was not tried, and why.',
+  fields: (t) => ({
+    endpointId: t.exposeID('endpointId', { description: 'The endpoint excluded.' }),
+    reason: t.exposeString('reason', {
+      description: 'Why (residency, pin, credentials, circuit, context window, tier, limit, …).',
+    }),
+  }),
 });
 const RouteCacheRef = builder.objectRef<NonNullable<RouteBlock['cache']>>('RouteCache').implement({
   description: 'A response-cache hit: the request whose answer was replayed, and when it was stored.',
   fields: (t) => ({
-    hit: t.exposeBoolean('hit'),
-    originalRequestId: t.exposeID('originalRequestId'),
-    storedAt: t.field({ type: 'DateTime', resolve: (c) => new Date(c.storedAt) }),
+    hit: t.exposeBoolean('hit', { description: 'Always true: the block is present only on a hit.' }),
+    originalRequestId: t.exposeID('originalRequestId', {
+      description: 'The request whose answer was stored and replayed.',
+    }),
+    storedAt: t.field({
+      type: 'DateTime',
+      description: 'When that answer was stored.',
+      resolve: (c) => new Date(c.storedAt),
+    }),
   }),
 });
 const EcoAvoidedRef = builder.objectRef<NonNullable<EcoBlock['avoided']>>('EcoAvoided').implement({
   description:
     "What a response-cache hit did not spend: the original answer's estimate (energy and usage-phase gCO2e).",
   fields: (t) => ({
-    energyWh: t.field({ type: RangeRef, resolve: (a) => a.energyWh }),
-    gco2e: t.field({ type: RangeRef, resolve: (a) => a.gco2e }),
+    energyWh: t.field({
+      type: RangeRef,
+      description: 'Wh the original answer was estimated to use (PUE included).',
+      resolve: (a) => a.energyWh,
+    }),
+    gco2e: t.field({
+      type: RangeRef,
+      description: 'Usage-phase gCO2e the original answer was estimated to emit.',
+      resolve: (a) => a.gco2e,
+    }),
   }),
 });
 const RouteBillingRef = builder
@@ -185,11 +249,14 @@ export type RouteView = Omit<RouteBlock, 'policy' | 'reason'> & {
 export const RouteRef = builder.objectRef<RouteView>('Route').implement({
   description: 'Which model, provider and region served the request, under which policy, and why.',
   fields: (t) => ({
-    model: t.exposeString('model', { nullable: true }),
-    provider: t.exposeString('provider', { nullable: true }),
-    region: t.exposeString('region', { nullable: true }),
-    country: t.exposeString('country', { nullable: true }),
-    endpointId: t.exposeID('endpointId', { nullable: true }),
+    model: t.exposeString('model', {
+      description: 'Model that served (the one chosen by auto, or a fallback).',
+      nullable: true,
+    }),
+    provider: t.exposeString('provider', { description: 'Provider that served.', nullable: true }),
+    region: t.exposeString('region', { description: 'Region that served.', nullable: true }),
+    country: t.exposeString('country', { description: 'Country of that region.', nullable: true }),
+    endpointId: t.exposeID('endpointId', { description: 'Endpoint that served.', nullable: true }),
     policy: t.field({
       type: PolicyRefType,
       nullable: true,
@@ -200,9 +267,17 @@ export const RouteRef = builder.objectRef<RouteView>('Route').implement({
       nullable: true,
       description: 'Null for a request refused before routing (errorKind says why).',
     }),
-    attempts: t.field({ type: [AttemptRef], resolve: (r) => r.attempts }),
-    fallbackUsed: t.exposeBoolean('fallbackUsed'),
-    excluded: t.field({ type: [ExclusionRef], resolve: (r) => r.excluded }),
+    attempts: t.field({
+      description: 'Every upstream attempt, in order.',
+      type: [AttemptRef],
+      resolve: (r) => r.attempts,
+    }),
+    fallbackUsed: t.exposeBoolean('fallbackUsed', { description: 'True when an earlier attempt failed.' }),
+    excluded: t.field({
+      description: 'Candidates not tried, with why.',
+      type: [ExclusionRef],
+      resolve: (r) => r.excluded,
+    }),
     cache: t.field({
       type: RouteCacheRef,
       nullable: true,
@@ -221,18 +296,40 @@ export const RouteRef = builder.objectRef<RouteView>('Route').implement({
 export const EcoBlockRef = builder.objectRef<EcoBlock>('Eco').implement({
   description: 'Energy and usage-phase carbon of this request (EcoLogits), with every input it used.',
   fields: (t) => ({
-    energyWh: t.field({ type: RangeRef, resolve: (e) => e.energyWh }),
-    gco2e: t.field({ type: RangeRef, resolve: (e) => e.gco2e }),
-    gco2ePer1kOutputTokens: t.field({ type: RangeRef, resolve: (e) => e.gco2ePer1kOutputTokens }),
-    gridIntensityGco2ePerKwh: t.exposeFloat('gridIntensityGco2ePerKwh'),
-    gridSource: t.exposeString('gridSource'),
-    region: t.exposeString('region'),
-    country: t.exposeString('country'),
-    pue: t.field({ type: MinMaxRef, resolve: (e) => e.pue }),
-    confidence: t.exposeString('confidence'),
-    tokensEstimated: t.exposeBoolean('tokensEstimated'),
-    outputTokens: t.exposeInt('outputTokens'),
-    methodology: t.exposeString('methodology'),
+    energyWh: t.field({
+      description: 'Request energy, Wh, PUE included.',
+      type: RangeRef,
+      resolve: (e) => e.energyWh,
+    }),
+    gco2e: t.field({
+      description: 'Usage-phase carbon, gCO2e: energy × grid intensity. Embodied carbon is not included.',
+      type: RangeRef,
+      resolve: (e) => e.gco2e,
+    }),
+    gco2ePer1kOutputTokens: t.field({
+      description: 'gCO2e scaled to 1,000 output tokens of this request.',
+      type: RangeRef,
+      resolve: (e) => e.gco2ePer1kOutputTokens,
+    }),
+    gridIntensityGco2ePerKwh: t.exposeFloat('gridIntensityGco2ePerKwh', {
+      description: 'Grid intensity of the serving region, gCO2e/kWh (annual average).',
+    }),
+    gridSource: t.exposeString('gridSource', { description: 'Source and year of that grid intensity.' }),
+    region: t.exposeString('region', { description: 'Serving region id.' }),
+    country: t.exposeString('country', { description: 'Serving country (ISO 3166-1 alpha-2).' }),
+    pue: t.field({ description: 'Data-centre PUE used.', type: MinMaxRef, resolve: (e) => e.pue }),
+    confidence: t.exposeString('confidence', {
+      description: 'disclosed-parameters or estimated-parameters: how much to trust the model size.',
+    }),
+    tokensEstimated: t.exposeBoolean('tokensEstimated', {
+      description: 'True when LowRouter counted the output tokens itself.',
+    }),
+    outputTokens: t.exposeInt('outputTokens', {
+      description: 'Output tokens the estimate is for (reasoning included).',
+    }),
+    methodology: t.exposeString('methodology', {
+      description: 'Methodology version (`ecologits-<commit>`).',
+    }),
     avoided: t.field({
       type: EcoAvoidedRef,
       nullable: true,
@@ -244,45 +341,79 @@ export const EcoBlockRef = builder.objectRef<EcoBlock>('Eco').implement({
 
 type ToolCallShape = Completion['message']['toolCalls'][number];
 const ToolCallRef = builder.objectRef<ToolCallShape>('ToolCall').implement({
+  description: 'A tool call the model asked for.',
   fields: (t) => ({
-    id: t.exposeString('id'),
-    type: t.string({ resolve: () => 'function' }),
-    name: t.string({ resolve: (c) => c.function.name }),
+    id: t.exposeString('id', { description: 'Call id, to answer with a tool message.' }),
+    type: t.string({ description: 'Always `function`.', resolve: () => 'function' }),
+    name: t.string({ description: 'The function to call.', resolve: (c) => c.function.name }),
     arguments: t.string({ description: 'JSON-encoded arguments.', resolve: (c) => c.function.arguments }),
   }),
 });
 const MessageRef = builder.objectRef<Completion['message']>('CompletionMessage').implement({
+  description: 'The assistant’s answer.',
   fields: (t) => ({
-    content: t.exposeString('content', { nullable: true }),
-    toolCalls: t.field({ type: [ToolCallRef], resolve: (m) => m.toolCalls }),
-    reasoning: t.string({ nullable: true, resolve: (m) => m.reasoning ?? null }),
+    content: t.exposeString('content', {
+      description: 'Text of the answer; null when the model only called tools.',
+      nullable: true,
+    }),
+    toolCalls: t.field({
+      description: 'Tool calls the model asked for.',
+      type: [ToolCallRef],
+      resolve: (m) => m.toolCalls,
+    }),
+    reasoning: t.string({
+      description: 'Reasoning text, when the provider returns it.',
+      nullable: true,
+      resolve: (m) => m.reasoning ?? null,
+    }),
   }),
 });
 const UsageRef = builder.objectRef<Completion['usage']>('CompletionUsage').implement({
+  description: 'Tokens and money of one completion.',
   fields: (t) => ({
-    inputTokens: t.exposeInt('inputTokens'),
-    outputTokens: t.exposeInt('outputTokens'),
-    cachedInputTokens: t.exposeInt('cachedInputTokens'),
-    cacheWriteTokens: t.exposeInt('cacheWriteTokens'),
-    reasoningTokens: t.exposeInt('reasoningTokens'),
+    inputTokens: t.exposeInt('inputTokens', { description: 'Input tokens charged, cached ones included.' }),
+    outputTokens: t.exposeInt('outputTokens', { description: 'Output tokens charged, reasoning included.' }),
+    cachedInputTokens: t.exposeInt('cachedInputTokens', {
+      description: 'Input tokens read from the prompt cache.',
+    }),
+    cacheWriteTokens: t.exposeInt('cacheWriteTokens', {
+      description: 'Input tokens written to the prompt cache.',
+    }),
+    reasoningTokens: t.exposeInt('reasoningTokens', { description: 'Output tokens spent on reasoning.' }),
     costUsd: t.exposeFloat('costUsd', {
       description: 'Charged to the organisation: upstream price + platform fee.',
     }),
-    upstreamCostUsd: t.exposeFloat('upstreamCostUsd'),
+    upstreamCostUsd: t.exposeFloat('upstreamCostUsd', {
+      description: 'The upstream price of those tokens, USD, before the fee.',
+    }),
   }),
 });
 const CompletionRef = builder.objectRef<Completion>('Completion').implement({
+  description: 'A chat completion with its route, cost and footprint.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    model: t.exposeString('model'),
-    message: t.field({ type: MessageRef, resolve: (c) => c.message }),
-    finishReason: t.exposeString('finishReason'),
-    usage: t.field({ type: UsageRef, resolve: (c) => c.usage }),
-    eco: t.field({ type: EcoBlockRef, resolve: (c) => c.eco }),
-    route: t.field({ type: RouteRef, resolve: (c) => c.route }),
-    latencyMs: t.exposeInt('latencyMs'),
-    createdAt: t.field({ type: 'DateTime', resolve: (c) => new Date(c.created * 1000) }),
-    warnings: t.stringList({ resolve: (c) => c.warnings.map((w) => w.message) }),
+    id: t.exposeID('id', { description: 'Request id (also in the x-lowrouter-request-id header).' }),
+    model: t.exposeString('model', { description: 'Model that answered.' }),
+    message: t.field({ description: 'The answer.', type: MessageRef, resolve: (c) => c.message }),
+    finishReason: t.exposeString('finishReason', {
+      description: 'Why generation stopped: stop, length, tool_calls or content_filter.',
+    }),
+    usage: t.field({ description: 'Tokens and cost.', type: UsageRef, resolve: (c) => c.usage }),
+    eco: t.field({
+      description: 'Energy and gCO2e of this request.',
+      type: EcoBlockRef,
+      resolve: (c) => c.eco,
+    }),
+    route: t.field({ description: 'Where it was served and why.', type: RouteRef, resolve: (c) => c.route }),
+    latencyMs: t.exposeInt('latencyMs', { description: 'Time to the whole answer, ms.' }),
+    createdAt: t.field({
+      description: 'When it was created.',
+      type: 'DateTime',
+      resolve: (c) => new Date(c.created * 1000),
+    }),
+    warnings: t.stringList({
+      description: 'Things worth knowing (e.g. untrusted upstream usage replaced by LowRouter’s count).',
+      resolve: (c) => c.warnings.map((w) => w.message),
+    }),
     cacheHit: t.boolean({
       description: 'Answered from the response cache, without an upstream call.',
       resolve: (c) => c.cacheHit === true,
@@ -305,16 +436,18 @@ const CacheInput = builder.inputType('CacheInput', {
 });
 
 const MessageInput = builder.inputType('MessageInput', {
+  description: 'One chat message, as in OpenAI’s API.',
   fields: (t) => ({
     role: t.string({ required: true, description: 'system, developer, user, assistant or tool' }),
     content: t.field({ type: 'JSON', description: 'A string, or OpenAI content parts (text, image_url).' }),
     toolCalls: t.field({ type: 'JSON', description: "Assistant tool calls, in OpenAI's shape." }),
     toolCallId: t.string({ description: 'For role tool: the call this answers.' }),
-    name: t.string(),
+    name: t.string({ description: 'Optional participant name.' }),
   }),
 });
 
 const CompleteInput = builder.inputType('CompleteInput', {
+  description: 'A chat completion request, as OpenAI’s body with camelCase names.',
   fields: (t) => ({
     model: t.string({
       required: true,
@@ -324,17 +457,30 @@ const CompleteInput = builder.inputType('CompleteInput', {
     models: t.stringList({
       description: 'lowrouter/auto: the only models to choose from; otherwise fallbacks.',
     }),
-    messages: t.field({ type: [MessageInput], required: true }),
-    tools: t.field({ type: 'JSON' }),
-    toolChoice: t.field({ type: 'JSON' }),
-    responseFormat: t.field({ type: 'JSON' }),
-    temperature: t.float(),
-    topP: t.float(),
-    maxTokens: t.int(),
-    stop: t.stringList(),
-    seed: t.int(),
-    user: t.string(),
-    cache: t.field({ type: CacheInput }),
+    messages: t.field({
+      description: 'The conversation, oldest first.',
+      type: [MessageInput],
+      required: true,
+    }),
+    tools: t.field({ description: 'Tools the model may call, in OpenAI’s shape.', type: 'JSON' }),
+    toolChoice: t.field({ description: 'OpenAI’s tool_choice.', type: 'JSON' }),
+    responseFormat: t.field({
+      description: 'OpenAI’s response_format (json_object, json_schema).',
+      type: 'JSON',
+    }),
+    temperature: t.float({ description: 'Sampling temperature.' }),
+    topP: t.float({ description: 'Nucleus sampling.' }),
+    maxTokens: t.int({
+      description:
+        'Most output tokens; also what the credit hold is computed on (the model’s whole limit when absent).',
+    }),
+    stop: t.stringList({ description: 'Stop sequences.' }),
+    seed: t.int({ description: 'Seed, for providers that support it.' }),
+    user: t.string({ description: 'End-user id passed upstream.' }),
+    cache: t.field({
+      type: CacheInput,
+      description: 'Keep this answer and answer exact repeats from it (opt-in response cache).',
+    }),
   }),
 });
 
@@ -346,11 +492,13 @@ export const RouteInput = builder.inputType('RouteInput', {
     }),
     order: t.stringList({ description: 'Provider or endpoint ids, tried first in this order.' }),
     only: t.stringList({ description: 'Only these provider or endpoint ids.' }),
-    ignore: t.stringList(),
+    ignore: t.stringList({ description: 'Never these provider or endpoint ids.' }),
     regions: t.stringList({ description: 'Region ids, ISO 3166 alpha-2 countries, or EU / EEA / US.' }),
-    allowFallbacks: t.boolean(),
-    maxPricePerMTokUsd: t.float(),
-    maxGco2ePer1kTokens: t.float(),
+    allowFallbacks: t.boolean({ description: 'false: try only the first ranked endpoint.' }),
+    maxPricePerMTokUsd: t.float({
+      description: 'Most USD per million tokens (blended over the expected input and output).',
+    }),
+    maxGco2ePer1kTokens: t.float({ description: 'Most gCO2e per 1,000 output tokens.' }),
   }),
 });
 
@@ -359,6 +507,8 @@ const compact = (o: Record<string, unknown>) =>
 
 builder.mutationField('complete', (t) =>
   t.field({
+    description:
+      'A chat completion through the router (inference scope): the same pipeline as POST /v1/chat/completions.',
     type: CompletionRef,
     errors: {
       types: [
@@ -370,9 +520,12 @@ builder.mutationField('complete', (t) =>
         ForbiddenError,
       ],
       directResult: true,
-      union: { name: 'CompleteResult' },
+      union: { name: 'CompleteResult', description: 'The completion, or a typed refusal or failure.' },
     },
-    args: { input: t.arg({ type: CompleteInput, required: true }), route: t.arg({ type: RouteInput }) },
+    args: {
+      input: t.arg({ description: 'The request.', type: CompleteInput, required: true }),
+      route: t.arg({ description: 'Optional per-request routing override.', type: RouteInput }),
+    },
     resolve: async (_r, { input, route }, ctx) => {
       const principal = requireScope(ctx, 'inference');
       const body = compact({

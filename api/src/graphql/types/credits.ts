@@ -21,13 +21,30 @@ type LedgerRow = typeof creditLedger.$inferSelect;
 const LedgerEntryRef = builder.objectRef<LedgerRow>('LedgerEntry').implement({
   description: 'One movement of credit. Positive adds (grant, refund), negative spends (usage).',
   fields: (t) => ({
-    id: t.id({ resolve: (e) => String(e.id) }),
-    kind: t.field({ type: LedgerEntryKindEnum, resolve: (e) => e.kind as LedgerKindValue }),
-    amountUsd: t.float({ resolve: (e) => microToUsd(e.amountMicro) }),
-    requestId: t.exposeID('requestId', { nullable: true }),
-    actorKeyId: t.exposeID('actorKeyId', { nullable: true }),
-    note: t.exposeString('note', { nullable: true }),
-    createdAt: t.field({ type: 'DateTime', resolve: (e) => e.createdAt }),
+    id: t.id({ description: 'Entry id; newer entries have larger ids.', resolve: (e) => String(e.id) }),
+    kind: t.field({
+      description: 'grant, usage, refund or adjustment.',
+      type: LedgerEntryKindEnum,
+      resolve: (e) => e.kind as LedgerKindValue,
+    }),
+    amountUsd: t.float({
+      description: 'Signed amount, USD (exact to the micro-dollar): positive adds, negative spends.',
+      resolve: (e) => microToUsd(e.amountMicro),
+    }),
+    requestId: t.exposeID('requestId', {
+      description: 'The request a usage entry charges; null otherwise.',
+      nullable: true,
+    }),
+    actorKeyId: t.exposeID('actorKeyId', {
+      description: 'The admin key that granted or adjusted; null for usage.',
+      nullable: true,
+    }),
+    note: t.exposeString('note', { description: 'The granter’s note.', nullable: true }),
+    createdAt: t.field({
+      description: 'When it was written.',
+      type: 'DateTime',
+      resolve: (e) => e.createdAt,
+    }),
   }),
 });
 
@@ -45,8 +62,11 @@ const CreditsRef = builder
   .implement({
     description: "An organisation's prepaid credit, USD.",
     fields: (t) => ({
-      organizationId: t.exposeID('orgId'),
-      balanceUsd: t.float({ resolve: (c) => microToUsd(c.balanceMicro) }),
+      organizationId: t.exposeID('orgId', { description: 'The organisation.' }),
+      balanceUsd: t.float({
+        description: 'Sum of the ledger, USD.',
+        resolve: (c) => microToUsd(c.balanceMicro),
+      }),
       reservedUsd: t.float({
         description: 'Held for requests in flight.',
         resolve: (c) => microToUsd(c.reservedMicro),
@@ -58,7 +78,10 @@ const CreditsRef = builder
       ledger: t.field({
         type: LedgerConnectionRef,
         description: `Newest first. ${PAGE_ARGS_DESCRIPTION}`,
-        args: { first: t.arg.int(), after: t.arg.string() },
+        args: {
+          first: t.arg.int({ description: 'Page size: default 50, at most 200.' }),
+          after: t.arg.string({ description: 'The endCursor of the previous page.' }),
+        },
         resolve: (c, { first, after }, ctx) =>
           resolveOrGraphQLError(async () => {
             const n = pageSize(first);
@@ -84,7 +107,7 @@ builder.queryField('credits', (t) =>
   t.field({
     type: CreditsRef,
     description: "Your organisation's credit (read scope); another one's for the instance admin.",
-    args: { orgId: t.arg.id() },
+    args: { orgId: t.arg.id({ description: 'Another organisation (instance admin); default your own.' }) },
     resolve: (_r, { orgId }, ctx) =>
       resolveOrGraphQLError(async () => {
         const org = readableOrg(ctx.principal, orgId, 'read');
@@ -101,12 +124,17 @@ builder.queryField('credits', (t) =>
 const GrantCreditsSuccess = builder
   .objectRef<{ balanceMicro: number; entry: LedgerRow }>('GrantCreditsSuccess')
   .implement({
+    description: 'The grant, as written to the ledger.',
     fields: (t) => ({
       balanceUsd: t.float({
         description: 'The balance after the grant.',
         resolve: (r) => microToUsd(r.balanceMicro),
       }),
-      ledgerEntry: t.field({ type: LedgerEntryRef, resolve: (r) => r.entry }),
+      ledgerEntry: t.field({
+        description: 'The grant’s ledger entry.',
+        type: LedgerEntryRef,
+        resolve: (r) => r.entry,
+      }),
     }),
   });
 
@@ -117,12 +145,18 @@ builder.mutationField('grantCredits', (t) =>
     errors: {
       types: [ForbiddenError, InvalidInputError, NotFoundError],
       directResult: true,
-      union: { name: 'GrantCreditsResult' },
+      union: {
+        name: 'GrantCreditsResult',
+        description: 'The new balance and ledger entry, or Forbidden / InvalidInput / NotFound.',
+      },
     },
     args: {
-      orgId: t.arg.id({ required: true }),
+      orgId: t.arg.id({
+        description: 'The organisation to credit (`org_default` is the first one).',
+        required: true,
+      }),
       amountUsd: t.arg.float({ required: true, description: 'More than 0, at most 6 decimals (1 µUSD).' }),
-      note: t.arg.string(),
+      note: t.arg.string({ description: 'Why, for the ledger and the audit log; at most 500 characters.' }),
     },
     resolve: async (_r, { orgId, amountUsd, note }, ctx) => {
       const p = requireScope(ctx, 'admin');

@@ -20,7 +20,12 @@ export class InvalidInputError extends Error {
 }
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
-  fields: (t) => ({ message: t.exposeString('message') }),
+  description: 'An expected failure, returned as a value in a result union rather than thrown.',
+  fields: (t) => ({
+    message: t.exposeString('message', {
+      description: 'What went wrong and what to do about it, for a person.',
+    }),
+  }),
 });
 
 builder.objectType(ForbiddenError, {
@@ -31,6 +36,7 @@ builder.objectType(ForbiddenError, {
 });
 builder.objectType(NotFoundError, {
   name: 'NotFound',
+  description: 'The thing named by an argument does not exist (or is not visible to this key).',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof NotFoundError,
 });
@@ -39,7 +45,9 @@ builder.objectType(InvalidInputError, {
   description: 'An argument is wrong: `field` names it and `message` says what to fix.',
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof InvalidInputError,
-  fields: (t) => ({ field: t.exposeString('field') }),
+  fields: (t) => ({
+    field: t.exposeString('field', { description: 'The argument at fault, as a path (`input.amountUsd`).' }),
+  }),
 });
 
 /** For mutations: the caller with `scope`, or a typed Forbidden. */

@@ -14,7 +14,9 @@ const InstanceRef = builder.objectRef<{ demo: boolean; version: string }>('Insta
     demo: t.exposeBoolean('demo', {
       description: 'True when it serves demo data from fake upstreams (`pnpm demo`): not real usage.',
     }),
-    version: t.exposeString('version'),
+    version: t.exposeString('version', {
+      description: 'LowRouter version this gateway runs (`dev` for a source checkout).',
+    }),
   }),
 });
 

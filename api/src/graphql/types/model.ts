@@ -35,19 +35,34 @@ export const endpointsByModel = (ctx: Context) =>
 
 export const TierEnum = builder.enumType('Tier', {
   description: 'Capability tier, smallest first. lowrouter/auto picks the smallest tier that can do the job.',
-  values: ['small', 'medium', 'large', 'frontier'] as const,
+  values: {
+    small: { description: 'Short, simple tasks: chat, extraction, classification.' },
+    medium: { description: 'Code, mathematics, tools, structured output, multi-step instructions.' },
+    large: { description: 'Proofs, careful reasoning, long prompts, many tools or deep conversations.' },
+    frontier: {
+      description: 'The most capable models; auto reaches it only when a large task also combines demands.',
+    },
+  } as const,
 });
 
 ModelRef.implement({
   description:
     'A model, whoever serves it. Parameters in billions; closed models carry EcoLogits estimate ranges.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    vendor: t.exposeString('vendor'),
-    tier: t.field({ type: TierEnum, resolve: (m) => m.tier as 'small' }),
+    id: t.exposeID('id', {
+      description: 'Catalog id, `<vendor>/<model>` (`openai/gpt-4o-mini`); what requests name in `model`.',
+    }),
+    name: t.exposeString('name', { description: 'Display name.' }),
+    vendor: t.exposeString('vendor', { description: 'Who made the model (not who serves it).' }),
+    tier: t.field({
+      description: 'Capability tier, used by lowrouter/auto.',
+      type: TierEnum,
+      resolve: (m) => m.tier as 'small',
+    }),
     architecture: t.exposeString('architecture', { description: 'dense or moe' }),
-    openWeights: t.exposeBoolean('openWeights'),
+    openWeights: t.exposeBoolean('openWeights', {
+      description: 'True when the weights are published (parameter counts are then disclosed).',
+    }),
     activeParams: t.field({
       type: MinMaxRef,
       description: 'Active parameters per token, billions.',
@@ -59,27 +74,44 @@ ModelRef.implement({
       resolve: (m) => ({ min: m.totalParamsMinB, max: m.totalParamsMaxB }),
     }),
     paramsConfidence: t.exposeString('paramsConfidence', { description: 'disclosed or estimated' }),
-    paramsSource: t.exposeString('paramsSource'),
+    paramsSource: t.exposeString('paramsSource', {
+      description: 'Where the parameter counts come from (model card, or the EcoLogits estimate).',
+    }),
     contextWindow: t.exposeInt('contextWindow', { description: 'tokens' }),
-    maxOutputTokens: t.exposeInt('maxOutputTokens'),
-    toolCalling: t.exposeBoolean('toolCalling'),
-    vision: t.exposeBoolean('vision'),
+    maxOutputTokens: t.exposeInt('maxOutputTokens', {
+      description:
+        'Most output tokens one request may ask for; the credit hold uses it when a request sets no max_tokens.',
+    }),
+    toolCalling: t.exposeBoolean('toolCalling', {
+      description: 'True when the model can call tools (function calling).',
+    }),
+    vision: t.exposeBoolean('vision', { description: 'True when the model accepts images.' }),
     tokensPerSecond: t.exposeFloat('tps', {
       nullable: true,
       description: 'Upstream throughput (EcoLogits), tokens/s.',
     }),
-    ttftSeconds: t.exposeFloat('ttftSeconds', { nullable: true }),
-    aliases: t.exposeStringList('aliases'),
-    endpoints: t.field({ type: [EndpointRef], resolve: (m, _a, ctx) => endpointsByModel(ctx).load(m.id) }),
+    ttftSeconds: t.exposeFloat('ttftSeconds', {
+      description: 'Time to first token, seconds, from EcoLogits deployment data; null when unknown.',
+      nullable: true,
+    }),
+    aliases: t.exposeStringList('aliases', {
+      description: 'Upstream names that also resolve to this model (`gpt-4o-mini`).',
+    }),
+    endpoints: t.field({
+      description: 'Active endpoints (provider × region) serving this model, by id.',
+      type: [EndpointRef],
+      resolve: (m, _a, ctx) => endpointsByModel(ctx).load(m.id),
+    }),
   }),
 });
 
 const ModelFilter = builder.inputType('ModelFilter', {
+  description: 'Narrows `models`; every given field must match.',
   fields: (t) => ({
     provider: t.id({ description: 'Only models served by this provider.' }),
     region: t.id({ description: 'Only models served in this region.' }),
-    tier: t.field({ type: TierEnum }),
-    openWeights: t.boolean(),
+    tier: t.field({ description: 'Only models of this tier.', type: TierEnum }),
+    openWeights: t.boolean({ description: 'Only open-weight (true) or closed (false) models.' }),
     search: t.string({ description: 'Case-insensitive match on id, name or vendor.' }),
   }),
 });
@@ -98,9 +130,9 @@ builder.queryFields((t) => ({
     type: [ModelRef],
     description: `Catalog models, ordered by id. At most ${MAX_PAGE} per page (limit/offset).`,
     args: {
-      filter: t.arg({ type: ModelFilter }),
-      limit: t.arg.int(),
-      offset: t.arg.int(),
+      filter: t.arg({ description: 'Vendor, tier or open-weights conditions.', type: ModelFilter }),
+      limit: t.arg.int({ description: 'Page size: 1 to 500 (default 500).' }),
+      offset: t.arg.int({ description: 'Models to skip, for paging.' }),
     },
     resolve: (_r, { filter, limit, offset }, ctx) => {
       const page = checkPage(limit, offset);
@@ -134,9 +166,10 @@ builder.queryFields((t) => ({
     },
   }),
   model: t.field({
+    description: 'One model by catalog id, or null. Public.',
     type: ModelRef,
     nullable: true,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ description: 'A catalog model id, e.g. `openai/gpt-4o-mini`.', required: true }) },
     resolve: (_r, { id }, ctx) => modelById(ctx).load(id),
   }),
 }));

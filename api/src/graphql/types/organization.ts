@@ -6,17 +6,31 @@ import { builder } from '../builder';
 import { ForbiddenError, InvalidInputError, requireQueryScope, requireScope } from './errors';
 
 export const OrganizationRef = builder.objectRef<OrganizationRow>('Organization').implement({
+  description: 'A tenant: it owns API keys, routing policies, credit and usage.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    createdAt: t.field({ type: 'DateTime', resolve: (o) => o.createdAt }),
+    id: t.exposeID('id', {
+      description: 'Organisation id (`org_…`); `org_default` is created at first start.',
+    }),
+    name: t.exposeString('name', { description: 'Display name.' }),
+    createdAt: t.field({
+      description: 'When it was created.',
+      type: 'DateTime',
+      resolve: (o) => o.createdAt,
+    }),
   }),
 });
 
 const CreateOrganizationSuccess = builder
   .objectRef<{ organization: OrganizationRow }>('CreateOrganizationSuccess')
   .implement({
-    fields: (t) => ({ organization: t.field({ type: OrganizationRef, resolve: (r) => r.organization }) }),
+    description: 'The organisation just created.',
+    fields: (t) => ({
+      organization: t.field({
+        description: 'The new organisation (it has no credit yet).',
+        type: OrganizationRef,
+        resolve: (r) => r.organization,
+      }),
+    }),
   });
 
 builder.queryField('organizations', (t) =>
@@ -35,13 +49,17 @@ builder.queryField('organizations', (t) =>
 
 builder.mutationField('createOrganization', (t) =>
   t.field({
+    description: 'Creates an organisation (instance admin, audited).',
     type: CreateOrganizationSuccess,
     errors: {
       types: [ForbiddenError, InvalidInputError],
       directResult: true,
-      union: { name: 'CreateOrganizationResult' },
+      union: {
+        name: 'CreateOrganizationResult',
+        description: 'The new organisation, or Forbidden / InvalidInput.',
+      },
     },
-    args: { name: t.arg.string({ required: true }) },
+    args: { name: t.arg.string({ description: '1 to 200 characters.', required: true }) },
     resolve: async (_r, { name }, ctx) => {
       const p = requireScope(ctx, 'admin');
       if (!p.instanceAdmin) throw new ForbiddenError('only the instance admin can create organisations');

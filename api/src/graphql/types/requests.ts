@@ -29,28 +29,41 @@ export const PageInfoRef = builder
   .implement({
     description: 'Where a page ends: pass endCursor as `after` to get the next one.',
     fields: (t) => ({
-      hasNextPage: t.exposeBoolean('hasNextPage'),
-      endCursor: t.exposeString('endCursor', { nullable: true }),
+      hasNextPage: t.exposeBoolean('hasNextPage', {
+        description: 'True when more entries follow this page.',
+      }),
+      endCursor: t.exposeString('endCursor', {
+        description: 'Cursor of the last entry of this page; null when the page is empty.',
+        nullable: true,
+      }),
     }),
   });
 
 /** `<name>Connection { edges { cursor node } nodes pageInfo }` over a Page of `node`. */
 export function connectionOf<T>(name: string, node: ObjectRef<Types, T, T>) {
   const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
+    description: `One ${name} with the cursor that points just after it.`,
     fields: (t) => ({
       cursor: t.exposeString('cursor', { description: 'Opaque: pass it as `after`.' }),
-      node: t.field({ type: node, resolve: (e) => e.node as never }),
+      node: t.field({ type: node, description: `The ${name}.`, resolve: (e) => e.node as never }),
     }),
   });
   return builder.objectRef<Page<T>>(`${name}Connection`).implement({
+    description: `One page of ${name} entries, newest first, with what is needed to fetch the next.`,
     fields: (t) => ({
       edges: t.field({
         type: [Edge],
+        description: 'The entries with their cursors (Relay style).',
         resolve: (p) => p.nodes.map((n, i) => ({ node: n, cursor: p.cursors[i]! })),
       }),
-      nodes: t.field({ type: [node], resolve: (p) => p.nodes as never }),
+      nodes: t.field({
+        type: [node],
+        description: 'The entries alone, when cursors are not needed.',
+        resolve: (p) => p.nodes as never,
+      }),
       pageInfo: t.field({
         type: PageInfoRef,
+        description: 'Whether there is a next page, and where it starts.',
         resolve: (p) => ({ hasNextPage: p.hasNextPage, endCursor: p.cursors.at(-1) ?? null }),
       }),
     }),
@@ -64,7 +77,10 @@ export const PAGE_ARGS_DESCRIPTION = 'Page size: default 50, at most 200.';
 export const StatusFilterEnum = builder.enumType('StatusFilter', {
   description:
     'OK: requests that succeeded. ERROR: every other request (upstream errors and client disconnects), as the daily rollup counts errors.',
-  values: { OK: { value: 'ok' as const }, ERROR: { value: 'error' as const } },
+  values: {
+    OK: { value: 'ok' as const, description: 'Requests that completed.' },
+    ERROR: { value: 'error' as const, description: 'Requests that ended in an error (refusals included).' },
+  },
 });
 
 export const RequestFilterInput = builder.inputType('RequestFilter', {
@@ -73,11 +89,11 @@ export const RequestFilterInput = builder.inputType('RequestFilter', {
     from: t.field({ type: 'DateTime', description: 'Inclusive.' }),
     to: t.field({ type: 'DateTime', description: 'Exclusive.' }),
     models: t.stringList({ description: 'Model ids (the model served, not the one asked for).' }),
-    providers: t.stringList(),
-    regions: t.stringList(),
+    providers: t.stringList({ description: 'Provider ids.' }),
+    regions: t.stringList({ description: 'Region ids.' }),
     countries: t.stringList({ description: 'ISO 3166-1 alpha-2 codes.' }),
-    apiKeys: t.idList(),
-    status: t.field({ type: StatusFilterEnum }),
+    apiKeys: t.idList({ description: 'API key ids.' }),
+    status: t.field({ description: 'Only completed or only failed requests.', type: StatusFilterEnum }),
     orgId: t.id({ description: 'Another organisation: instance admin only.' }),
   }),
 });
@@ -89,12 +105,25 @@ type R = RequestRowWithKey;
 const RequestUsageRef = builder.objectRef<R>('RequestUsage').implement({
   description: 'Tokens as the upstream reported them (or as estimated, when tokensEstimated).',
   fields: (t) => ({
-    inputTokens: t.exposeInt('inputTokens'),
-    outputTokens: t.exposeInt('outputTokens'),
-    cachedInputTokens: t.exposeInt('cachedInputTokens'),
-    cacheWriteTokens: t.exposeInt('cacheWriteTokens'),
-    reasoningTokens: t.exposeInt('reasoningTokens'),
-    tokensEstimated: t.exposeBoolean('tokensEstimated'),
+    inputTokens: t.exposeInt('inputTokens', {
+      description: 'Input (prompt) tokens charged, cached ones included.',
+    }),
+    outputTokens: t.exposeInt('outputTokens', {
+      description: 'Output tokens charged, reasoning tokens included.',
+    }),
+    cachedInputTokens: t.exposeInt('cachedInputTokens', {
+      description: 'Input tokens read from the provider’s prompt cache.',
+    }),
+    cacheWriteTokens: t.exposeInt('cacheWriteTokens', {
+      description: 'Input tokens written to the provider’s prompt cache.',
+    }),
+    reasoningTokens: t.exposeInt('reasoningTokens', {
+      description: 'Output tokens spent on hidden reasoning, when the provider reports them.',
+    }),
+    tokensEstimated: t.exposeBoolean('tokensEstimated', {
+      description:
+        'True when the provider reported no usable counts and LowRouter counted the tokens itself.',
+    }),
   }),
 });
 
@@ -121,8 +150,16 @@ const RequestEcoRef = builder.objectRef<R>('RequestEco').implement({
       resolve: (r) => span(r.gco2eEmbodiedMin, r.gco2eEmbodiedMax),
     }),
     gridGco2ePerKwh: t.exposeFloat('gridGco2ePerKwh', { nullable: true, description: 'gCO2e/kWh.' }),
-    gridSource: t.exposeString('gridSource', { nullable: true }),
-    pue: t.field({ type: MinMaxRef, nullable: true, resolve: (r) => span(r.pueMin, r.pueMax) }),
+    gridSource: t.exposeString('gridSource', {
+      description: 'Source and year of the grid intensity used.',
+      nullable: true,
+    }),
+    pue: t.field({
+      description: 'PUE used (the region’s, else the provider’s).',
+      type: MinMaxRef,
+      nullable: true,
+      resolve: (r) => span(r.pueMin, r.pueMax),
+    }),
     activeParams: t.field({
       type: MinMaxRef,
       nullable: true,
@@ -135,8 +172,14 @@ const RequestEcoRef = builder.objectRef<R>('RequestEco').implement({
       description: 'Billions of parameters.',
       resolve: (r) => span(r.totalParamsMinB, r.totalParamsMaxB),
     }),
-    confidence: t.exposeString('ecoConfidence', { nullable: true }),
-    methodologyVersion: t.exposeString('methodologyVersion', { nullable: true }),
+    confidence: t.exposeString('ecoConfidence', {
+      description: 'disclosed-parameters or estimated-parameters.',
+      nullable: true,
+    }),
+    methodologyVersion: t.exposeString('methodologyVersion', {
+      description: 'Methodology version the estimate was computed with.',
+      nullable: true,
+    }),
     avoidedEnergyWh: t.field({
       type: RangeRef,
       nullable: true,
@@ -185,21 +228,51 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
   description:
     'One inference request, successful or not. Prompt and completion text are never stored with it (only the opt-in response cache keeps answers, until they expire).',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
-    status: t.field({ type: RequestStatusEnum, resolve: (r) => r.status as RequestStatusValue }),
-    errorKind: t.field({ type: ErrorKindEnum, nullable: true, resolve: (r) => errorKindOf(r.errorKind) }),
-    finishReason: t.exposeString('finishReason', { nullable: true }),
-    requestedModel: t.exposeString('requestedModel'),
+    id: t.exposeID('id', {
+      description: 'Request id; also the x-lowrouter-request-id header of its response.',
+    }),
+    createdAt: t.field({
+      description: 'When the request arrived.',
+      type: 'DateTime',
+      resolve: (r) => r.createdAt,
+    }),
+    status: t.field({
+      description: 'How it ended.',
+      type: RequestStatusEnum,
+      resolve: (r) => r.status as RequestStatusValue,
+    }),
+    errorKind: t.field({
+      description: 'Why it failed; null when it completed.',
+      type: ErrorKindEnum,
+      nullable: true,
+      resolve: (r) => errorKindOf(r.errorKind),
+    }),
+    finishReason: t.exposeString('finishReason', {
+      description: 'Why generation stopped (stop, length, tool_calls, content_filter); null on error.',
+      nullable: true,
+    }),
+    requestedModel: t.exposeString('requestedModel', {
+      description: 'The model the client asked for (`lowrouter/auto`, an id or an alias).',
+    }),
     model: t.exposeString('modelId', { nullable: true, description: 'The model that served it.' }),
-    provider: t.exposeString('providerId', { nullable: true }),
-    region: t.exposeString('regionId', { nullable: true }),
-    country: t.exposeString('country', { nullable: true }),
-    endpointId: t.exposeID('endpointId', { nullable: true }),
-    apiKeyId: t.exposeID('apiKeyId'),
-    surface: t.field({ type: RequestSurfaceEnum, resolve: (r) => r.surface as 'rest' | 'graphql' }),
-    stream: t.exposeBoolean('stream'),
-    usage: t.field({ type: RequestUsageRef, resolve: (r) => r }),
+    provider: t.exposeString('providerId', {
+      description: 'Provider that served it; null when no attempt was made.',
+      nullable: true,
+    }),
+    region: t.exposeString('regionId', { description: 'Region that served it.', nullable: true }),
+    country: t.exposeString('country', {
+      description: 'Country of that region (ISO 3166-1 alpha-2).',
+      nullable: true,
+    }),
+    endpointId: t.exposeID('endpointId', { description: 'Endpoint that served it.', nullable: true }),
+    apiKeyId: t.exposeID('apiKeyId', { description: 'Key that sent it.' }),
+    surface: t.field({
+      description: 'REST (/v1) or GraphQL (complete).',
+      type: RequestSurfaceEnum,
+      resolve: (r) => r.surface as 'rest' | 'graphql',
+    }),
+    stream: t.exposeBoolean('stream', { description: 'True when the client asked for a stream.' }),
+    usage: t.field({ description: 'Tokens charged.', type: RequestUsageRef, resolve: (r) => r }),
     costUsd: t.float({
       description: 'What the organisation was charged, USD.',
       resolve: (r) => microToUsd(r.chargeMicro),
@@ -208,8 +281,11 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
       description: 'The upstream price of the tokens, USD.',
       resolve: (r) => microToUsd(r.upstreamCostMicro),
     }),
-    latencyMs: t.exposeInt('latencyMs'),
-    upstreamLatencyMs: t.exposeInt('upstreamLatencyMs', { nullable: true }),
+    latencyMs: t.exposeInt('latencyMs', { description: 'Time from arrival to the last byte, ms.' }),
+    upstreamLatencyMs: t.exposeInt('upstreamLatencyMs', {
+      description: 'Time the serving upstream took, ms; null when none answered.',
+      nullable: true,
+    }),
     cacheHit: t.exposeBoolean('cacheHit', {
       description: 'Answered from the response cache, without an upstream call.',
     }),
@@ -224,7 +300,9 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
       resolve: (r) => (r.energyWhMin == null || r.gco2eMin == null ? null : r),
     }),
     route: t.field({ type: RouteRef, description: 'How it was routed, as recorded.', resolve: storedRoute }),
-    fallbackUsed: t.exposeBoolean('fallbackUsed'),
+    fallbackUsed: t.exposeBoolean('fallbackUsed', {
+      description: 'True when an earlier attempt failed and another endpoint served it.',
+    }),
   }),
 });
 
@@ -236,9 +314,12 @@ builder.queryField('requests', (t) =>
     description:
       "The organisation's requests, newest first (read scope). Keyset-paginated: pass pageInfo.endCursor as `after`.",
     args: {
-      filter: t.arg({ type: RequestFilterInput }),
+      filter: t.arg({
+        description: 'Dates, models, providers, regions, countries, keys, status.',
+        type: RequestFilterInput,
+      }),
       first: t.arg.int({ description: PAGE_ARGS_DESCRIPTION }),
-      after: t.arg.string(),
+      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
     },
     resolve: (_r, { filter, first, after }, ctx) =>
       resolveOrGraphQLError(() => {

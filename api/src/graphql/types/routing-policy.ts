@@ -36,12 +36,17 @@ import { EndpointHealthStateEnum, ErrorKindEnum, errorKindOf } from './enums';
 export const RoutingPolicyRef = builder.objectRef<RoutingPolicyRow>('RoutingPolicy').implement({
   description: "An organisation's routing policy. One may be the default; a key may carry its own.",
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    kind: t.exposeString('kind'),
-    isDefault: t.exposeBoolean('isDefault'),
+    id: t.exposeID('id', { description: 'Policy id (`pol_…`).' }),
+    name: t.exposeString('name', { description: 'A name to recognise it by.' }),
+    kind: t.exposeString('kind', {
+      description: 'auto, prefer-region, prefer-low-carbon, prefer-cheapest or fixed-provider.',
+    }),
+    isDefault: t.exposeBoolean('isDefault', {
+      description: 'True for the organisation’s default policy (applies to keys without their own).',
+    }),
     spec: t.field({ type: 'JSON', description: 'The full policy as stored.', resolve: (p) => p.spec }),
     summary: t.string({
+      description: 'The policy in one sentence.',
       resolve: (p) => {
         const s = RoutingPolicySpec.parse(p.spec);
         const c = s.constraints;
@@ -58,14 +63,23 @@ export const RoutingPolicyRef = builder.objectRef<RoutingPolicyRow>('RoutingPoli
         return parts.join('; ');
       },
     }),
-    createdAt: t.field({ type: 'DateTime', resolve: (p) => p.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (p) => p.updatedAt }),
+    createdAt: t.field({
+      description: 'When it was created.',
+      type: 'DateTime',
+      resolve: (p) => p.createdAt,
+    }),
+    updatedAt: t.field({
+      description: 'When it was last changed.',
+      type: 'DateTime',
+      resolve: (p) => p.updatedAt,
+    }),
   }),
 });
 
 export const RoutingPolicyInput = builder.inputType('RoutingPolicyInput', {
+  description: 'A routing policy to create, update or preview: a kind and constraints.',
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ description: '1 to 100 characters.', required: true }),
     kind: t.string({
       required: true,
       description: 'auto, prefer-region, prefer-low-carbon, prefer-cheapest or fixed-provider',
@@ -73,14 +87,18 @@ export const RoutingPolicyInput = builder.inputType('RoutingPolicyInput', {
     preferRegions: t.stringList({
       description: 'prefer-region: region ids, countries or geographies, in order.',
     }),
-    fixedProviderId: t.string(),
-    fixedEndpointId: t.string(),
+    fixedProviderId: t.string({ description: 'For fixed-provider: the provider id.' }),
+    fixedEndpointId: t.string({ description: 'For fixed-provider: one endpoint id instead of a provider.' }),
     allowedRegions: t.stringList({ description: 'Data residency: a hard constraint no fallback may break.' }),
-    allowedProviders: t.stringList(),
-    deniedProviders: t.stringList(),
-    maxPricePerMTokUsd: t.float(),
-    maxGco2ePer1kTokens: t.float(),
-    allowFallbacks: t.boolean(),
+    allowedProviders: t.stringList({ description: 'Only these provider ids (a hard filter).' }),
+    deniedProviders: t.stringList({ description: 'Never these provider ids.' }),
+    maxPricePerMTokUsd: t.float({
+      description: 'Most USD per million tokens (blended over the expected input and output).',
+    }),
+    maxGco2ePer1kTokens: t.float({ description: 'Most gCO2e per 1,000 output tokens.' }),
+    allowFallbacks: t.boolean({
+      description: 'false: only the first ranked endpoint is tried (default true).',
+    }),
   }),
 });
 
@@ -124,10 +142,14 @@ export function specFromInput(input: PolicyInputShape, tables: RoutingTables): S
 }
 
 const PolicyResult = builder.objectRef<{ policy: RoutingPolicyRow }>('RoutingPolicySuccess').implement({
-  fields: (t) => ({ policy: t.field({ type: RoutingPolicyRef, resolve: (r) => r.policy }) }),
+  description: 'The policy as stored after the change.',
+  fields: (t) => ({
+    policy: t.field({ description: 'The policy.', type: RoutingPolicyRef, resolve: (r) => r.policy }),
+  }),
 });
 const DeleteResult = builder.objectRef<{ id: string }>('DeleteRoutingPolicySuccess').implement({
-  fields: (t) => ({ id: t.exposeID('id') }),
+  description: 'The policy that was deleted.',
+  fields: (t) => ({ id: t.exposeID('id', { description: 'Its id.' }) }),
 });
 
 async function ownPolicy(ctx: Context, id: string, orgId: string, instanceAdmin: boolean) {
@@ -140,8 +162,9 @@ const errorTypes = [ForbiddenError, InvalidInputError, NotFoundError];
 
 builder.queryField('routingPolicies', (t) =>
   t.field({
+    description: 'The organisation’s routing policies (read scope).',
     type: [RoutingPolicyRef],
-    args: { orgId: t.arg.id() },
+    args: { orgId: t.arg.id({ description: 'Another organisation (instance admin); default your own.' }) },
     resolve: (_r, { orgId }, ctx) =>
       // Queries have no union results: another organisation is a FORBIDDEN error, not a masked one.
       resolveOrGraphQLError(() =>
@@ -156,12 +179,17 @@ builder.queryField('routingPolicies', (t) =>
 
 builder.mutationFields((t) => ({
   createRoutingPolicy: t.field({
+    description: 'Creates a routing policy (admin scope, audited).',
     type: PolicyResult,
-    errors: { types: errorTypes, directResult: true, union: { name: 'CreateRoutingPolicyResult' } },
+    errors: {
+      types: errorTypes,
+      directResult: true,
+      union: { name: 'CreateRoutingPolicyResult', description: 'The created policy, or a typed refusal.' },
+    },
     args: {
-      orgId: t.arg.id(),
-      input: t.arg({ type: RoutingPolicyInput, required: true }),
-      makeDefault: t.arg.boolean(),
+      orgId: t.arg.id({ description: 'Another organisation (instance admin); default your own.' }),
+      input: t.arg({ description: 'The policy.', type: RoutingPolicyInput, required: true }),
+      makeDefault: t.arg.boolean({ description: 'Also make it the organisation’s default.' }),
     },
     resolve: async (_r, { orgId, input, makeDefault }, ctx) => {
       const p = requireScope(ctx, 'admin');
@@ -196,9 +224,21 @@ builder.mutationFields((t) => ({
     },
   }),
   updateRoutingPolicy: t.field({
+    description: 'Replaces a routing policy (admin scope, audited).',
     type: PolicyResult,
-    errors: { types: errorTypes, directResult: true, union: { name: 'UpdateRoutingPolicyResult' } },
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: RoutingPolicyInput, required: true }) },
+    errors: {
+      types: errorTypes,
+      directResult: true,
+      union: { name: 'UpdateRoutingPolicyResult', description: 'The updated policy, or a typed refusal.' },
+    },
+    args: {
+      id: t.arg.id({ description: 'The policy to change.', required: true }),
+      input: t.arg({
+        description: 'The whole new policy (replaces the old one).',
+        type: RoutingPolicyInput,
+        required: true,
+      }),
+    },
     resolve: async (_r, { id, input }, ctx) => {
       const p = requireScope(ctx, 'admin');
       const existing = await ownPolicy(ctx, id, p.orgId, p.instanceAdmin);
@@ -224,9 +264,14 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteRoutingPolicy: t.field({
+    description: 'Deletes a routing policy (admin scope, audited); keys using it fall back to the default.',
     type: DeleteResult,
-    errors: { types: errorTypes, directResult: true, union: { name: 'DeleteRoutingPolicyResult' } },
-    args: { id: t.arg.id({ required: true }) },
+    errors: {
+      types: errorTypes,
+      directResult: true,
+      union: { name: 'DeleteRoutingPolicyResult', description: 'The deleted policy id, or a typed refusal.' },
+    },
+    args: { id: t.arg.id({ description: 'The policy to delete.', required: true }) },
     resolve: async (_r, { id }, ctx) => {
       const p = requireScope(ctx, 'admin');
       const existing = await ownPolicy(ctx, id, p.orgId, p.instanceAdmin);
@@ -248,9 +293,17 @@ builder.mutationFields((t) => ({
     },
   }),
   setDefaultRoutingPolicy: t.field({
+    description: 'Makes a policy the organisation’s default (admin scope, audited).',
     type: PolicyResult,
-    errors: { types: errorTypes, directResult: true, union: { name: 'SetDefaultRoutingPolicyResult' } },
-    args: { id: t.arg.id({ required: true }) },
+    errors: {
+      types: errorTypes,
+      directResult: true,
+      union: {
+        name: 'SetDefaultRoutingPolicyResult',
+        description: 'The new default policy, or a typed refusal.',
+      },
+    },
+    args: { id: t.arg.id({ description: 'The policy to make the default.', required: true }) },
     resolve: async (_r, { id }, ctx) => {
       const p = requireScope(ctx, 'admin');
       const existing = await ownPolicy(ctx, id, p.orgId, p.instanceAdmin);
@@ -300,53 +353,87 @@ interface Preview {
 }
 
 const PreviewCandidateRef = builder.objectRef<PreviewCandidate>('RoutePreviewCandidate').implement({
+  description: 'An endpoint the request would try, in order.',
   fields: (t) => ({
-    endpointId: t.exposeID('endpointId'),
-    model: t.exposeString('model'),
-    provider: t.exposeString('provider'),
-    region: t.exposeString('region'),
-    country: t.exposeString('country'),
-    score: t.exposeFloat('score'),
-    reasons: t.exposeStringList('reasons'),
+    endpointId: t.exposeID('endpointId', { description: 'The endpoint.' }),
+    model: t.exposeString('model', { description: 'Its model.' }),
+    provider: t.exposeString('provider', { description: 'Its provider.' }),
+    region: t.exposeString('region', { description: 'Its region.' }),
+    country: t.exposeString('country', { description: 'Its country.' }),
+    score: t.exposeFloat('score', {
+      description: 'The measure it was ranked by for this policy (lower first).',
+    }),
+    reasons: t.exposeStringList('reasons', { description: 'Why it ranks where it does.' }),
   }),
 });
 const PreviewExclusionRef = builder
   .objectRef<Preview['excluded'][number]>('RoutePreviewExclusion')
   .implement({
-    fields: (t) => ({ endpointId: t.exposeID('endpointId'), reason: t.exposeString('reason') }),
+    description: 'An endpoint the request would not try, and why.',
+    fields: (t) => ({
+      endpointId: t.exposeID('endpointId', { description: 'The endpoint.' }),
+      reason: t.exposeString('reason', { description: 'Why it is excluded.' }),
+    }),
   });
 const RoutePreviewRef = builder.objectRef<Preview>('RoutePreview').implement({
   description:
     'What routing would do for a sample request, in order, with every exclusion and why. No upstream is called.',
   fields: (t) => ({
-    candidates: t.field({ type: [PreviewCandidateRef], resolve: (p) => p.candidates }),
-    excluded: t.field({ type: [PreviewExclusionRef], resolve: (p) => p.excluded }),
+    candidates: t.field({
+      description: 'Endpoints in the order they would be tried.',
+      type: [PreviewCandidateRef],
+      resolve: (p) => p.candidates,
+    }),
+    excluded: t.field({
+      description: 'Endpoints left out, with why.',
+      type: [PreviewExclusionRef],
+      resolve: (p) => p.excluded,
+    }),
     tier: t.exposeString('tier', {
       nullable: true,
       description: 'lowrouter/auto: the minimum tier the request needs.',
     }),
-    signals: t.exposeStringList('signals'),
-    policySummary: t.exposeString('policySummary'),
-    noRoute: t.exposeString('noRoute', { nullable: true }),
+    signals: t.exposeStringList('signals', { description: 'lowrouter/auto: the signals that set the tier.' }),
+    policySummary: t.exposeString('policySummary', {
+      description: 'The merged policy (organisation’s, key’s and the route override) in one sentence.',
+    }),
+    noRoute: t.exposeString('noRoute', {
+      description: 'Why nothing can serve the request, when nothing can.',
+      nullable: true,
+    }),
   }),
 });
 
 const PreviewMessage = builder.inputType('PreviewMessage', {
-  fields: (t) => ({ role: t.string({ required: true }), content: t.string({ required: true }) }),
+  description: 'A sample message for the preview.',
+  fields: (t) => ({
+    role: t.string({ description: 'system, user, assistant or tool.', required: true }),
+    content: t.string({ description: 'Its text.', required: true }),
+  }),
 });
 
 builder.queryField('routePreview', (t) =>
   t.field({
+    description:
+      'What a request would do under a policy, without sending it: ordered candidates with reasons, exclusions, the auto tier (read scope).',
     type: RoutePreviewRef,
-    errors: { types: [InvalidInputError, NotFoundError], union: { name: 'RoutePreviewResult' } },
+    errors: {
+      types: [InvalidInputError, NotFoundError],
+      union: { name: 'RoutePreviewResult', description: 'The preview, or InvalidInput / NotFound.' },
+      result: { description: 'The preview, under `data`.' },
+      dataField: { description: 'The preview.' },
+    },
     args: {
       model: t.arg.string({ required: true, description: 'A model id or lowrouter/auto.' }),
-      route: t.arg({ type: RouteInput }),
-      messages: t.arg({ type: [PreviewMessage] }),
+      route: t.arg({ description: 'A route override, as a request would send it.', type: RouteInput }),
+      messages: t.arg({
+        description: 'Sample messages (they set the auto tier and the input estimate).',
+        type: [PreviewMessage],
+      }),
       models: t.arg.stringList({
         description: 'As in a request: auto chooses only among these; a named model falls back to them.',
       }),
-      maxTokens: t.arg.int(),
+      maxTokens: t.arg.int({ description: 'The request’s max_tokens.' }),
       policyId: t.arg.id({ description: "A stored policy; default: the caller's." }),
       policy: t.arg({ type: RoutingPolicyInput, description: 'An unsaved policy, to preview an edit.' }),
     },
@@ -413,15 +500,31 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
   description:
     "This gateway node's view of the endpoint: a sliding window of outcomes and its circuit breaker.",
   fields: (t) => ({
-    state: t.field({ type: EndpointHealthStateEnum, resolve: (s) => s.state }),
-    requests: t.exposeInt('requests'),
-    failures: t.exposeInt('failures'),
-    failureRate: t.exposeFloat('failureRate'),
-    p50LatencyMs: t.exposeFloat('p50LatencyMs', { nullable: true }),
-    consecutiveFailures: t.exposeInt('consecutiveFailures'),
-    openReason: t.exposeString('openReason', { nullable: true }),
-    unavailableReason: t.exposeString('unavailableReason', { nullable: true }),
+    state: t.field({
+      description: 'The circuit breaker state on this node.',
+      type: EndpointHealthStateEnum,
+      resolve: (s) => s.state,
+    }),
+    requests: t.exposeInt('requests', { description: 'Outcomes in the window (at most the last 50).' }),
+    failures: t.exposeInt('failures', { description: 'Failed outcomes in the window.' }),
+    failureRate: t.exposeFloat('failureRate', { description: 'failures / requests in the window, 0 to 1.' }),
+    p50LatencyMs: t.exposeFloat('p50LatencyMs', {
+      description: 'Median upstream latency of the window, ms; null when empty.',
+      nullable: true,
+    }),
+    consecutiveFailures: t.exposeInt('consecutiveFailures', {
+      description: 'Failures in a row since the last success.',
+    }),
+    openReason: t.exposeString('openReason', {
+      description: 'Why the circuit opened, while it is open.',
+      nullable: true,
+    }),
+    unavailableReason: t.exposeString('unavailableReason', {
+      description: 'Why the endpoint is out (e.g. the upstream refused our credential), while it is.',
+      nullable: true,
+    }),
     lastErrorKind: t.field({
+      description: 'Kind of the last upstream error; null when none.',
       type: ErrorKindEnum,
       nullable: true,
       resolve: (s) => errorKindOf(s.lastError?.kind),
@@ -430,5 +533,9 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
 });
 
 builder.objectField(EndpointRef, 'health', (t) =>
-  t.field({ type: HealthRef, resolve: (e, _a, ctx) => ctx.inference.health.snapshot(e.id) }),
+  t.field({
+    description: 'This gateway node’s health window and circuit state for the endpoint.',
+    type: HealthRef,
+    resolve: (e, _a, ctx) => ctx.inference.health.snapshot(e.id),
+  }),
 );

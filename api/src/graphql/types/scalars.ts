@@ -101,13 +101,21 @@ builder.scalarType('JSON', {
 export const RangeRef = builder.objectRef<{ min: number; max: number; mid?: number }>('Range').implement({
   description: 'A ranged estimate: min (low run), max (high run) and their midpoint.',
   fields: (t) => ({
-    min: t.exposeFloat('min'),
-    max: t.exposeFloat('max'),
-    mid: t.float({ resolve: (r) => r.mid ?? (r.min + r.max) / 2 }),
+    min: t.exposeFloat('min', { description: 'Low run: the smaller parameter counts and PUE.' }),
+    max: t.exposeFloat('max', { description: 'High run: the larger parameter counts and PUE.' }),
+    mid: t.float({
+      description: 'Midpoint of min and max, the central value.',
+      resolve: (r) => r.mid ?? (r.min + r.max) / 2,
+    }),
   }),
 });
 
 /** An interval of catalog inputs (parameters in billions, PUE). */
 export const MinMaxRef = builder.objectRef<{ min: number; max: number }>('MinMax').implement({
-  fields: (t) => ({ min: t.exposeFloat('min'), max: t.exposeFloat('max') }),
+  description:
+    'An interval of a catalog input (parameters in billions, PUE); min equals max when the figure is exact.',
+  fields: (t) => ({
+    min: t.exposeFloat('min', { description: 'Lower bound.' }),
+    max: t.exposeFloat('max', { description: 'Upper bound.' }),
+  }),
 });

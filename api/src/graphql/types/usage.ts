@@ -15,15 +15,15 @@ import { RangeRef } from './scalars';
 export const UsageGroupByEnum = builder.enumType('UsageGroupBy', {
   description: 'A dimension to group by. DAY, WEEK (starting Monday) and MONTH are UTC.',
   values: {
-    DAY: { value: 'day' as const },
-    WEEK: { value: 'week' as const },
-    MONTH: { value: 'month' as const },
-    MODEL: { value: 'model' as const },
-    PROVIDER: { value: 'provider' as const },
-    REGION: { value: 'region' as const },
-    COUNTRY: { value: 'country' as const },
-    API_KEY: { value: 'apiKey' as const },
-    POLICY: { value: 'policy' as const },
+    DAY: { value: 'day' as const, description: 'One bucket per UTC day (YYYY-MM-DD).' },
+    WEEK: { value: 'week' as const, description: 'One bucket per UTC week, starting Monday.' },
+    MONTH: { value: 'month' as const, description: 'One bucket per UTC month.' },
+    MODEL: { value: 'model' as const, description: 'By the model that served.' },
+    PROVIDER: { value: 'provider' as const, description: 'By provider.' },
+    REGION: { value: 'region' as const, description: 'By region.' },
+    COUNTRY: { value: 'country' as const, description: 'By the country of the region.' },
+    API_KEY: { value: 'apiKey' as const, description: 'By API key.' },
+    POLICY: { value: 'policy' as const, description: 'By routing policy.' },
   },
 });
 
@@ -34,10 +34,10 @@ export const UsageFilterInput = builder.inputType('UsageFilter', {
     from: t.field({ type: 'DateTime', description: 'Inclusive.' }),
     to: t.field({ type: 'DateTime', description: 'Exclusive.' }),
     models: t.stringList({ description: 'Model ids (the model served, not the one asked for).' }),
-    providers: t.stringList(),
-    regions: t.stringList(),
+    providers: t.stringList({ description: 'Provider ids.' }),
+    regions: t.stringList({ description: 'Region ids.' }),
     countries: t.stringList({ description: 'ISO 3166-1 alpha-2 codes.' }),
-    apiKeys: t.idList(),
+    apiKeys: t.idList({ description: 'API key ids.' }),
     status: t.field({
       type: StatusFilterEnum,
       description:
@@ -102,13 +102,31 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
       description: 'First day of the UTC month.',
       resolve: (b) => b.month ?? null,
     }),
-    model: t.exposeString('model', { nullable: true }),
-    provider: t.exposeString('provider', { nullable: true }),
-    region: t.exposeString('region', { nullable: true }),
-    country: t.exposeString('country', { nullable: true }),
-    apiKey: t.exposeID('apiKey', { nullable: true }),
-    policy: t.exposeID('policy', { nullable: true }),
-    requests: t.exposeInt('requests'),
+    model: t.exposeString('model', {
+      description: 'The group’s model, when grouped by MODEL.',
+      nullable: true,
+    }),
+    provider: t.exposeString('provider', {
+      description: 'The group’s provider, when grouped by PROVIDER.',
+      nullable: true,
+    }),
+    region: t.exposeString('region', {
+      description: 'The group’s region, when grouped by REGION.',
+      nullable: true,
+    }),
+    country: t.exposeString('country', {
+      description: 'The group’s country, when grouped by COUNTRY.',
+      nullable: true,
+    }),
+    apiKey: t.exposeID('apiKey', {
+      description: 'The group’s API key id, when grouped by API_KEY.',
+      nullable: true,
+    }),
+    policy: t.exposeID('policy', {
+      description: 'The group’s routing policy id, when grouped by POLICY.',
+      nullable: true,
+    }),
+    requests: t.exposeInt('requests', { description: 'Requests in the bucket, failed ones included.' }),
     errors: t.exposeInt('errors', {
       description: 'Requests that did not end ok (errors and client disconnects).',
     }),
@@ -117,10 +135,26 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
         'Of requests, those to /v1/embeddings (counted apart: no output tokens and no eco estimate).',
       resolve: (b) => m(b).embeddingRequests,
     }),
-    inputTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).inputTokens }),
-    outputTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).outputTokens }),
-    cachedInputTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).cachedInputTokens }),
-    reasoningTokens: t.field({ type: 'SafeInt', resolve: (b) => m(b).reasoningTokens }),
+    inputTokens: t.field({
+      description: 'Input tokens charged, cached ones included.',
+      type: 'SafeInt',
+      resolve: (b) => m(b).inputTokens,
+    }),
+    outputTokens: t.field({
+      description: 'Output tokens charged.',
+      type: 'SafeInt',
+      resolve: (b) => m(b).outputTokens,
+    }),
+    cachedInputTokens: t.field({
+      description: 'Input tokens read from prompt caches.',
+      type: 'SafeInt',
+      resolve: (b) => m(b).cachedInputTokens,
+    }),
+    reasoningTokens: t.field({
+      description: 'Output tokens spent on reasoning.',
+      type: 'SafeInt',
+      resolve: (b) => m(b).reasoningTokens,
+    }),
     costUsd: t.float({
       description: 'What the organisation was charged, USD.',
       resolve: (b) => microToUsd(m(b).chargeMicro),
@@ -183,8 +217,14 @@ builder.queryField('usage', (t) =>
     description:
       "The organisation's usage in buckets (read scope), from the daily rollup. No groupBy gives one bucket: the totals. Buckets are UTC; timezone must be UTC or left out.",
     args: {
-      filter: t.arg({ type: UsageFilterInput }),
-      groupBy: t.arg({ type: [UsageGroupByEnum] }),
+      filter: t.arg({
+        description: 'Dates, models, providers, regions, countries, keys, status.',
+        type: UsageFilterInput,
+      }),
+      groupBy: t.arg({
+        description: 'Dimensions to group by, in order; none gives one bucket, the totals.',
+        type: [UsageGroupByEnum],
+      }),
       timezone: t.arg.string({ description: 'UTC only: the rollup is kept per UTC day.' }),
     },
     resolve: (_r, { filter, groupBy, timezone }, ctx, info) =>

@@ -55,13 +55,13 @@ export const SITE_NAV: readonly (readonly [href: string, label: string])[] = [
   ['/', 'Models'],
   ['/footprint', 'Footprint'],
   ['/docs', 'Docs'],
-  ['/methodology', 'Methodology'],
+  ['/docs/sustainable-ai/methodology', 'Methodology'],
   ['/dashboard', 'Dashboard'],
   ['/settings', 'Settings'],
 ];
 
 /** The footer line every page carries: the one reminder that figures are estimates. */
-export const FOOTER = html`<p>Figures are estimates: inference only, no embodied carbon, annual grid averages. <a href="/methodology">How they are computed</a>.</p>`;
+export const FOOTER = html`<p>Figures are estimates: inference only, no embodied carbon, annual grid averages. <a href="/docs/sustainable-ai/methodology">How they are computed</a>.</p>`;
 
 /** Headers for every server-rendered HTML page (the CSP allows only same-origin script and style). */
 export const CONTENT_SECURITY_POLICY =
