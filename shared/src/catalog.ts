@@ -79,9 +79,18 @@ export const RegionSchema = z.object({
   gridIntensity: GridIntensitySchema,
   /** Region-specific PUE when disclosed; the provider's PUE applies otherwise. */
   pue: MinMaxSchema.optional(),
+  /**
+   * How the location is known: `documented` when the provider's own page says where the service
+   * processes requests (cited in `locationSource`), `assumed` otherwise (`locationNote` says why).
+   */
   locationConfidence: z.enum(['documented', 'assumed']),
+  /** URL of the provider's page that says where it processes data; required when documented. */
+  locationSource: z.url().optional(),
   locationNote: z.string().optional(),
   source: Sourced,
+}).refine((r) => r.locationConfidence !== 'documented' || r.locationSource !== undefined, {
+  message: 'a documented location needs locationSource (the provider page that says where it processes data)',
+  path: ['locationSource'],
 });
 export type Region = z.infer<typeof RegionSchema>;
 
