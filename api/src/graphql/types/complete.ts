@@ -112,6 +112,11 @@ export const RouteRef = builder.objectRef<RouteBlock>('Route').implement({
     provider: t.exposeString('provider', { nullable: true }),
     region: t.exposeString('region', { nullable: true }),
     country: t.exposeString('country', { nullable: true }),
+    locationBasis: t.exposeString('locationBasis', {
+      nullable: true,
+      description:
+        "How the serving region's location is known: documented (the provider's page says where it processes data, see Region.locationSource) or assumed.",
+    }),
     endpointId: t.exposeID('endpointId', { nullable: true }),
     policy: t.field({ type: PolicyRefType, resolve: (r) => r.policy }),
     reason: t.exposeString('reason'),
@@ -222,6 +227,10 @@ export const RouteInput = builder.inputType('RouteInput', {
     only: t.stringList({ description: 'Only these provider or endpoint ids.' }),
     ignore: t.stringList(),
     regions: t.stringList({ description: 'Region ids, ISO 3166 alpha-2 countries, or EU / EEA / US.' }),
+    residency: t.string({
+      description:
+        "strict (default): only regions whose location the provider documents; lenient: the request's regions also accept assumed locations (needs regions).",
+    }),
     allowFallbacks: t.boolean(),
     maxPricePerMTokUsd: t.float(),
     maxGco2ePer1kTokens: t.float(),

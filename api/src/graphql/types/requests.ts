@@ -145,6 +145,11 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
     provider: t.exposeString('providerId', { nullable: true }),
     region: t.exposeString('regionId', { nullable: true }),
     country: t.exposeString('country', { nullable: true }),
+    locationBasis: t.exposeString('locationBasis', {
+      nullable: true,
+      description:
+        "How the serving region's location was known when it served: documented (a provider page says where it processes data) or assumed.",
+    }),
     endpointId: t.exposeID('endpointId', { nullable: true }),
     apiKeyId: t.exposeID('apiKeyId'),
     surface: t.exposeString('surface', { description: 'rest or graphql.' }),
