@@ -58,6 +58,11 @@ const EnvSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** Serve /metrics without a key (operational figures are private by default). */
+  LOWROUTER_METRICS_PUBLIC: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
 });
 
 export type Config = {
@@ -84,6 +89,8 @@ export type Config = {
   /** Worker processes `lowrouter start` runs on PostgreSQL (one per core unless LOWROUTER_WORKERS). */
   workers: number;
   demo: boolean;
+  /** /metrics without a key; otherwise it needs an API key with the read scope. */
+  metricsPublic: boolean;
   /** The environment snapshot, for provider credentials only. */
   env: Readonly<Record<string, string | undefined>>;
 };
@@ -117,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOWROUTER_LOG_LEVEL,
     workers: e.LOWROUTER_WORKERS ?? availableParallelism(),
     demo: e.LOWROUTER_DEMO,
+    metricsPublic: e.LOWROUTER_METRICS_PUBLIC,
     env: { ...env },
   };
 }
