@@ -90,6 +90,30 @@ describe.each(testDrivers())('residency with provenance on %s', (driver) => {
     });
   });
 
+  it("one meaning per label: route reasons cite the reference request, eco names this request's per-1k figure, no embodied carbon", async () => {
+    const res = await ask({ model: 'mistral/mistral-small-2506', route: { regions: ['EU'] } });
+    expect(res.route.reason).toMatch(/gCO2e per 1,000 output tokens, reference request of 400 tokens/);
+    const { gco2e, gco2ePer1kOutputTokensThisRequest, gco2ePer1kOutputTokens } = res.eco;
+    const perThis = (g: number) => (g * 1000) / res.eco.outputTokens;
+    expect(gco2ePer1kOutputTokensThisRequest.min).toBeCloseTo(perThis(gco2e.min), 12);
+    expect(gco2ePer1kOutputTokensThisRequest.max).toBeCloseTo(perThis(gco2e.max), 12);
+    expect(gco2ePer1kOutputTokens).toEqual(gco2ePer1kOutputTokensThisRequest);
+    expect(JSON.stringify(res)).not.toMatch(/mbodied/);
+
+    const csv = await fetch(`${g.url}/export/requests.csv`, {
+      headers: { authorization: `Bearer ${g.adminKey}` },
+    }).then((r) => r.text());
+    expect(csv.split('\r\n')[0]).not.toMatch(/embodied/);
+
+    const fields =
+      await g.gql(`{ a: __type(name: "Eco") { fields(includeDeprecated: true) { name isDeprecated } }
+      b: __type(name: "EcoPer1k") { fields { name } } c: __type(name: "EcoEstimate") { fields { name } } }`);
+    const eco = fields.data.a.fields;
+    expect(eco.find((f: any) => f.name === 'gco2ePer1kOutputTokens').isDeprecated).toBe(true);
+    expect(eco.find((f: any) => f.name === 'gco2ePer1kOutputTokensThisRequest').isDeprecated).toBe(false);
+    expect(JSON.stringify(fields.data)).not.toMatch(/mbodied/);
+  });
+
   it('refuses bad residency values with a message that says what to fix', async () => {
     const unknown = await ask({ route: { regions: ['US'], residency: 'loose' } }).catch((e) => e);
     expect(unknown.status).toBe(400);

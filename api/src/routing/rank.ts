@@ -26,7 +26,7 @@
  *    f. endpoint id, so the result is total even with a constant `random`.
  * 4. `allowFallbacks` false: the first attempt only; the rest are listed as not tried.
  */
-import { TIER_ORDER, type Tier } from '@lowrouter/shared';
+import { PER_1K_REFERENCE_LABEL, TIER_ORDER, type Tier } from '@lowrouter/shared';
 import { formatCount, formatGrams, formatMicroUsd, ordinal, summarisePolicy } from './format';
 import { describeSelectors, regionMatches } from './geography';
 import { liftsDemotion } from './policy';
@@ -213,7 +213,7 @@ function reasonsFor(r: Ranked, i: number, ctx: ReasonContext): string[] {
   const minCost = Math.min(...peers.map((o) => o.costMicroUsd));
   const minG = Math.min(...peers.map((o) => o.gco2e));
   const price = formatMicroUsd(r.costMicroUsd);
-  const footprint = `${formatGrams(r.gco2e)} gCO2e per 1,000 output tokens`;
+  const footprint = `${formatGrams(r.gco2e)} gCO2e ${PER_1K_REFERENCE_LABEL}`;
   if (policy.kind === 'prefer-cheapest') {
     reasons.push(
       r.costMicroUsd === minCost

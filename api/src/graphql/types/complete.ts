@@ -131,7 +131,17 @@ export const EcoBlockRef = builder.objectRef<EcoBlock>('Eco').implement({
   fields: (t) => ({
     energyWh: t.field({ type: RangeRef, resolve: (e) => e.energyWh }),
     gco2e: t.field({ type: RangeRef, resolve: (e) => e.gco2e }),
-    gco2ePer1kOutputTokens: t.field({ type: RangeRef, resolve: (e) => e.gco2ePer1kOutputTokens }),
+    gco2ePer1kOutputTokensThisRequest: t.field({
+      type: RangeRef,
+      description:
+        "This request's gCO2e per 1,000 of its own output tokens (gco2e × 1000 / outputTokens). Not the catalog's figure, which is per 1,000 output tokens at a reference request of 400 tokens.",
+      resolve: (e) => e.gco2ePer1kOutputTokensThisRequest,
+    }),
+    gco2ePer1kOutputTokens: t.field({
+      type: RangeRef,
+      deprecationReason: 'Use gco2ePer1kOutputTokensThisRequest (the same figure, named for what it is).',
+      resolve: (e) => e.gco2ePer1kOutputTokens,
+    }),
     gridIntensityGco2ePerKwh: t.exposeFloat('gridIntensityGco2ePerKwh'),
     gridSource: t.exposeString('gridSource'),
     region: t.exposeString('region'),

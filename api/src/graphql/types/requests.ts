@@ -106,12 +106,6 @@ const RequestEcoRef = builder.objectRef<R>('RequestEco').implement({
       description: 'gCO2e, usage phase.',
       resolve: (r) => span(r.gco2eMin, r.gco2eMax)!,
     }),
-    gco2eEmbodied: t.field({
-      type: RangeRef,
-      nullable: true,
-      description: 'gCO2e, manufacturing share; never part of gco2e.',
-      resolve: (r) => span(r.gco2eEmbodiedMin, r.gco2eEmbodiedMax),
-    }),
     gridGco2ePerKwh: t.exposeFloat('gridGco2ePerKwh', { nullable: true, description: 'gCO2e/kWh.' }),
     gridSource: t.exposeString('gridSource', { nullable: true }),
     pue: t.field({ type: MinMaxRef, nullable: true, resolve: (r) => span(r.pueMin, r.pueMax) }),
