@@ -47,7 +47,7 @@ function locationTag(basis: string): HTMLElement {
   return h(
     'span',
     {
-      class: assumed ? 'tag warn' : 'tag',
+      class: assumed ? 'location assumed' : 'location',
       title: assumed
         ? 'The provider does not document where this region processes data; its location is assumed'
         : "The provider's documentation says where this region processes data",
@@ -115,10 +115,10 @@ const COLUMNS: Column<RequestNode>[] = [
               'span',
               {},
               `${r.provider} · ${r.region ?? '?'}${r.country ? ` (${r.country})` : ''}`,
-              r.locationBasis ? locationTag(r.locationBasis) : null,
               r.fallbackUsed ? h('span', { class: 'tag warn' }, 'fallback') : null,
             )
           : null,
+        r.provider && r.locationBasis ? locationTag(r.locationBasis) : null,
         attemptsDetails(r),
       ),
   },
