@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServerAdapter } from '@whatwg-node/server';
 import { sql } from 'drizzle-orm';
 import { handleExport } from './analytics/export';
-import { handleMetrics } from './analytics/metrics';
+import { handleMetrics, metricsAccess } from './analytics/metrics';
 import { createFailedAuthLimiter } from './auth/failed-auth-limiter';
 import { type AuthOutcome, type ClientInfo, clientAddress, createAuthGuard } from './auth/guard';
 import type { KeyStore, Principal } from './auth/key-store';
@@ -167,7 +167,14 @@ export function createApp(deps: AppDeps): App {
           });
         }
       }
-      if (path === '/metrics' && request.method === 'GET') return handleMetrics();
+      if (path === '/metrics' && request.method === 'GET') {
+        // Operational figures stay private unless the operator publishes them: a read-scope key.
+        if (config.metricsPublic) return handleMetrics();
+        const auth = await authOrRefusal(request, client);
+        if ('refusal' in auth) return refusalResponse(auth.refusal);
+        const denied = metricsAccess(auth.principal);
+        return denied ?? handleMetrics();
+      }
       if (path.startsWith('/export/')) {
         const auth = await authOrRefusal(request, client);
         if ('refusal' in auth) return refusalResponse(auth.refusal);

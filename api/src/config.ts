@@ -82,6 +82,11 @@ const EnvSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('1')
     .transform((v) => v === '1' || v === 'true'),
+  /** Serve /metrics without a key (operational figures are private by default). */
+  LOWROUTER_METRICS_PUBLIC: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
 });
 
 export type Config = {
@@ -115,6 +120,8 @@ export type Config = {
   publicFootprint: boolean;
   /** Exact origins allowed by CORS on /v1 and /graphql; empty: none. */
   corsOrigins: string[];
+  /** /metrics without a key; otherwise it needs an API key with the read scope. */
+  metricsPublic: boolean;
   /** The environment snapshot, for provider credentials only. */
   env: Readonly<Record<string, string | undefined>>;
 };
@@ -152,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: e.LOWROUTER_DEMO,
     publicFootprint: e.LOWROUTER_PUBLIC_FOOTPRINT,
     corsOrigins: e.LOWROUTER_CORS_ORIGINS,
+    metricsPublic: e.LOWROUTER_METRICS_PUBLIC,
     env: { ...env },
   };
 }

@@ -31,6 +31,7 @@ import {
   ECOLOGITS_MODELS,
   EM_2024,
   EMBER_2024,
+  LOCATION_SOURCES,
   READ_DATE,
   REF_PRICING,
   REF_REGIONS,
@@ -115,10 +116,16 @@ function buildRegion(pick: RegionPick): Region {
   const { zone, ...gridIntensity } = gridFor(row, pick);
   // A campus PUE says nothing about a service that may run anywhere in the country.
   const pue = pick.useCountryZone ? undefined : regionPue(row);
-  const documented = !pick.assumedBecause && (row.location_confidence ?? '').startsWith('documented region');
+  // Documented only with a provider page to cite; the reference row alone is not a provider's word.
+  const located = LOCATION_SOURCES[pick.providerId];
+  const documented =
+    !pick.assumedBecause && located !== undefined && (row.location_confidence ?? '').startsWith('documented');
   const noteParts = [
     pick.assumedBecause,
-    documented ? undefined : `Reference location confidence: ${row.location_confidence}.`,
+    documented ? located?.says : `Reference location confidence: ${row.location_confidence}.`,
+    !documented && !pick.assumedBecause && !located
+      ? `No ${pick.providerId} page found that says where its API processes requests.`
+      : undefined,
     `Site: ${row.site}.`,
     row.note,
   ].filter((s): s is string => Boolean(s));
@@ -133,6 +140,7 @@ function buildRegion(pick: RegionPick): Region {
     gridIntensity,
     ...(pue ? { pue } : {}),
     locationConfidence: documented ? 'documented' : 'assumed',
+    ...(documented && located ? { locationSource: located.url } : {}),
     locationNote: noteParts.join(' '),
     source: {
       source: `${REF_REGIONS}, row ${pick.csvProvider}/${pick.csvRegion}; zone mapping: ${row.zone_mapping_basis || 'country zone'}.${pueText}`,

@@ -65,24 +65,36 @@ export const GridIntensitySchema = z.object({
 });
 export type GridIntensity = z.infer<typeof GridIntensitySchema>;
 
-export const RegionSchema = z.object({
-  /** Globally unique: `<provider>:<providerRegionId>`. */
-  id: z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+$/),
-  providerId: z.string(),
-  /** The provider's own region id (`eu-west-3`, `francecentral`, `fr-par`). */
-  providerRegionId: z.string(),
-  name: z.string(),
-  /** ISO 3166-1 alpha-2. */
-  country: z.string().regex(/^[A-Z]{2}$/),
-  /** Electricity Maps zone or country code the intensity refers to. */
-  gridZone: z.string(),
-  gridIntensity: GridIntensitySchema,
-  /** Region-specific PUE when disclosed; the provider's PUE applies otherwise. */
-  pue: MinMaxSchema.optional(),
-  locationConfidence: z.enum(['documented', 'assumed']),
-  locationNote: z.string().optional(),
-  source: Sourced,
-});
+export const RegionSchema = z
+  .object({
+    /** Globally unique: `<provider>:<providerRegionId>`. */
+    id: z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+$/),
+    providerId: z.string(),
+    /** The provider's own region id (`eu-west-3`, `francecentral`, `fr-par`). */
+    providerRegionId: z.string(),
+    name: z.string(),
+    /** ISO 3166-1 alpha-2. */
+    country: z.string().regex(/^[A-Z]{2}$/),
+    /** Electricity Maps zone or country code the intensity refers to. */
+    gridZone: z.string(),
+    gridIntensity: GridIntensitySchema,
+    /** Region-specific PUE when disclosed; the provider's PUE applies otherwise. */
+    pue: MinMaxSchema.optional(),
+    /**
+     * How the location is known: `documented` when the provider's own page says where the service
+     * processes requests (cited in `locationSource`), `assumed` otherwise (`locationNote` says why).
+     */
+    locationConfidence: z.enum(['documented', 'assumed']),
+    /** URL of the provider's page that says where it processes data; required when documented. */
+    locationSource: z.url().optional(),
+    locationNote: z.string().optional(),
+    source: Sourced,
+  })
+  .refine((r) => r.locationConfidence !== 'documented' || r.locationSource !== undefined, {
+    message:
+      'a documented location needs locationSource (the provider page that says where it processes data)',
+    path: ['locationSource'],
+  });
 export type Region = z.infer<typeof RegionSchema>;
 
 export const Tier = z.enum(['small', 'medium', 'large', 'frontier']);

@@ -1,5 +1,6 @@
+import { PER_1K_REFERENCE_LABEL } from '@lowrouter/shared';
 import { describe, expect, it } from 'vitest';
-import { cost, costRange, int, range, sig, usd } from './format';
+import { cost, costRange, int, PER_1K_REFERENCE, range, sig, usd } from './format';
 
 describe('format', () => {
   it('keeps two significant digits for footprints', () => {
@@ -34,5 +35,9 @@ describe('format', () => {
     expect(costRange({ min: 0.00012, max: 0.0123 })).toBe('$0.00012–$0.012');
     expect(costRange({ min: 1.5, max: 1.5 })).toBe('$1.50');
     expect(int(12345.4)).toBe('12,345');
+  });
+
+  it('labels per-1k figures as the route reasons do: per 1,000 output tokens at the reference request', () => {
+    expect(PER_1K_REFERENCE).toBe(PER_1K_REFERENCE_LABEL);
   });
 });

@@ -62,3 +62,9 @@ export const mid = (r: MinMax) => (r.min + r.max) / 2;
 
 /** A GraphQL enum value as the lower-case word the pages show: "CLIENT_DISCONNECTED" → "client_disconnected". */
 export const enumWord = (v: string) => v.toLowerCase();
+/**
+ * The one label for a per-1,000 figure computed at the catalog's reference request (model browser,
+ * calculator), never for one request's own figure. Equal to `PER_1K_REFERENCE_LABEL` in shared (a
+ * test checks), spelled out here so the pages do not pull the shared barrel into their bundle.
+ */
+export const PER_1K_REFERENCE = 'per 1,000 output tokens, reference request of 400 tokens';

@@ -41,4 +41,18 @@ describe('policy form', () => {
       endpoint,
     );
   });
+
+  it('sends residency lenient only when chosen and regions are set; strict is the default', () => {
+    const f = { ...emptyForm(), allowedRegions: 'US' };
+    expect(inputFromForm(f)).not.toHaveProperty('residency');
+    expect(inputFromForm({ ...f, lenientResidency: true })).toMatchObject({
+      allowedRegions: ['US'],
+      residency: 'lenient',
+    });
+    expect(inputFromForm({ ...f, allowedRegions: '', lenientResidency: true })).not.toHaveProperty(
+      'residency',
+    );
+    const back = formFromSpec('x', { constraints: { allowedRegions: ['US'], residency: 'lenient' } });
+    expect(back).toMatchObject({ allowedRegions: 'US', lenientResidency: true });
+  });
 });

@@ -21,6 +21,8 @@ export interface PolicyForm {
   /** fixed-provider only: a provider id, or an endpoint id (has an @). */
   fixed: string;
   allowedRegions: string;
+  /** Residency lenient: the allowed regions also admit locations the provider does not document. */
+  lenientResidency: boolean;
   allowedProviders: string;
   deniedProviders: string;
   /** USD per 1M tokens; empty = no cap. */
@@ -37,6 +39,8 @@ export interface PolicyInput {
   fixedProviderId?: string;
   fixedEndpointId?: string;
   allowedRegions?: string[];
+  /** `lenient`, or absent for strict (documented locations only). */
+  residency?: string;
   allowedProviders?: string[];
   deniedProviders?: string[];
   maxPricePerMTokUsd?: number;
@@ -51,6 +55,7 @@ export interface StoredSpec {
   fixed?: { providerId?: string; endpointId?: string };
   constraints?: {
     allowedRegions?: string[];
+    residency?: string;
     allowedProviders?: string[];
     deniedProviders?: string[];
     maxPricePerMTokUsd?: number;
@@ -65,6 +70,7 @@ export const emptyForm = (): PolicyForm => ({
   preferRegions: '',
   fixed: '',
   allowedRegions: '',
+  lenientResidency: false,
   allowedProviders: '',
   deniedProviders: '',
   maxPrice: '',
@@ -83,6 +89,7 @@ export function formFromSpec(name: string, spec: StoredSpec): PolicyForm {
     preferRegions: join(spec.preferRegions),
     fixed: spec.fixed?.providerId ?? spec.fixed?.endpointId ?? '',
     allowedRegions: join(c.allowedRegions),
+    lenientResidency: c.residency === 'lenient',
     allowedProviders: join(c.allowedProviders),
     deniedProviders: join(c.deniedProviders),
     maxPrice: num(c.maxPricePerMTokUsd),
@@ -123,6 +130,7 @@ export function inputFromForm(f: PolicyForm, fallbackName = 'unsaved policy'): P
     else out.fixedProviderId = fixed;
   }
   set('allowedRegions', list(f.allowedRegions));
+  if (f.lenientResidency && out.allowedRegions) out.residency = 'lenient';
   set('allowedProviders', list(f.allowedProviders));
   set('deniedProviders', list(f.deniedProviders));
   set('maxPricePerMTokUsd', amount(f.maxPrice));

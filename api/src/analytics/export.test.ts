@@ -110,6 +110,10 @@ describe.each(testDrivers())('CSV export on %s', (driver) => {
     );
     expect(rows.map((r) => r[0])).toEqual(expected.map((r) => r.id));
     const col = (name: string) => header!.indexOf(name);
+    // How the serving region's location is known travels with the row; embodied carbon does not
+    // (no defensible per-token figure: it stays in the stored inputs only).
+    expect(header!.slice(col('country'), col('country') + 2)).toEqual(['country', 'location_basis']);
+    expect(header!.filter((h) => /embodied/.test(h))).toEqual([]);
     rows.forEach((r, i) => {
       expect(Math.round(Number(r[col('cost_usd')]) * 1e6)).toBe(Number(expected[i]!.charge));
       expect(r[col('requested_model')]).toBe(expected[i]!.requested_model);

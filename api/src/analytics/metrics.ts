@@ -174,6 +174,33 @@ export function recordRequestMetrics(
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/**
+ * Who may read /metrics when it is not public: any valid key with the read (or admin) scope. The
+ * refusal names what to send; null means allowed.
+ */
+export function metricsAccess(principal: { scopes: readonly string[] } | null): Response | null {
+  const refuse = (status: 401 | 403, message: string) =>
+    new Response(
+      JSON.stringify({ error: { code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message } }),
+      {
+        status,
+        headers: {
+          'content-type': 'application/json',
+          ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+        },
+      },
+    );
+  if (!principal)
+    return refuse(
+      401,
+      '/metrics needs an API key with the read scope: send it as `Authorization: Bearer lr_…` ' +
+        '(the operator can publish it with LOWROUTER_METRICS_PUBLIC=true)',
+    );
+  if (!principal.scopes.includes('read') && !principal.scopes.includes('admin'))
+    return refuse(403, `/metrics needs the read scope; the key has ${principal.scopes.join(', ')}`);
+  return null;
+}
+
 /** GET /metrics. */
 export function handleMetrics(m: GatewayMetrics = gatewayMetrics): Response {
   return new Response(m.render(), { headers: { 'content-type': METRICS_CONTENT_TYPE } });

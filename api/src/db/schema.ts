@@ -62,6 +62,8 @@ export const regions = pgTable(
     pueMax: doublePrecision('pue_max'),
     locationConfidence: text('location_confidence').notNull(),
     locationNote: text('location_note'),
+    /** URL of the provider page that says where it processes data (documented locations only). */
+    locationSource: text('location_source'),
     source: text('source').notNull(),
     sourceDate: text('source_date').notNull(),
   },
@@ -292,6 +294,8 @@ export const requests = pgTable(
     regionId: text('region_id'),
     endpointId: text('endpoint_id'),
     country: text('country'),
+    /** How the serving region's location is known: `documented` or `assumed` (null: nothing served). */
+    locationBasis: text('location_basis'),
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     cachedInputTokens: integer('cached_input_tokens').notNull().default(0),

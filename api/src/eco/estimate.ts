@@ -11,6 +11,12 @@ export interface EcoBlock {
   energyWh: Range;
   /** Usage-phase gCO2e (the headline). Embodied carbon is stored, never added here. */
   gco2e: Range;
+  /** This request's gCO2e per 1,000 of its output tokens (gco2e × 1000 / outputTokens). */
+  gco2ePer1kOutputTokensThisRequest: Range;
+  /**
+   * Deprecated: the same figure as `gco2ePer1kOutputTokensThisRequest`, kept for clients that read
+   * it. Not the catalog's reference figure (model browser, route reasons).
+   */
   gco2ePer1kOutputTokens: Range;
   gridIntensityGco2ePerKwh: number;
   gridSource: string;
@@ -85,6 +91,7 @@ export function estimateRequest(input: EcoRequestInput): EcoRecord {
     block: {
       energyWh: est.energyWh,
       gco2e: est.gco2e,
+      gco2ePer1kOutputTokensThisRequest: per1k(est.gco2e, input.outputTokens),
       gco2ePer1kOutputTokens: per1k(est.gco2e, input.outputTokens),
       gridIntensityGco2ePerKwh: region.gridGco2ePerKwh,
       gridSource: `${region.gridSource} (${region.gridYear})`,

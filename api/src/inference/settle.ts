@@ -73,6 +73,7 @@ export function settlement(ctx: SettleContext) {
       regionId: info.region.id,
       endpointId: info.endpoint.id,
       country: info.region.country,
+      locationBasis: info.region.locationConfidence,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       cachedInputTokens: usage.cachedInputTokens,

@@ -12,6 +12,7 @@ const attempt = (id: string): Attempt => ({
   providerId: id,
   regionId: `${id}:r`,
   country: 'FR',
+  locationBasis: 'documented',
   score: 0,
   reasons: [],
 });

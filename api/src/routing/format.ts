@@ -1,5 +1,5 @@
 /** Number formatting for route reasons: what an operator reads in the `route` block. */
-import { microToUsd } from '@lowrouter/shared';
+import { microToUsd, PER_1K_REFERENCE_LABEL } from '@lowrouter/shared';
 import { describeSelectors } from './geography';
 import type { MergedPolicy } from './policy';
 
@@ -61,7 +61,7 @@ export function summarisePolicy(policy: MergedPolicy, thresholdGco2ePerKwh: numb
   if (policy.maxPricePerMTokUsd !== undefined)
     parts.push(`max ${formatPerMTok(policy.maxPricePerMTokUsd)} per 1M tokens`);
   if (policy.maxGco2ePer1kTokens !== undefined) {
-    parts.push(`max ${formatGrams(policy.maxGco2ePer1kTokens)} gCO2e per 1,000 tokens`);
+    parts.push(`max ${formatGrams(policy.maxGco2ePer1kTokens)} gCO2e ${PER_1K_REFERENCE_LABEL}`);
   }
   parts.push(policy.allowFallbacks ? 'fallbacks allowed' : 'no fallbacks');
   parts.push(`grid threshold ${formatCount(thresholdGco2ePerKwh)} gCO2e/kWh`);

@@ -41,6 +41,11 @@ export interface RegionRef {
   id: string;
   /** ISO 3166-1 alpha-2. */
   country: string;
+  /**
+   * How the location is known (`documented` by a provider page, or `assumed`). Strict residency
+   * admits only documented regions; a region without it counts as assumed (fail closed).
+   */
+  locationConfidence?: string;
 }
 
 export type SelectorKind = 'region' | 'country' | 'geography';

@@ -6,7 +6,14 @@
 import { describeSelectors, type RegionRef, regionMatchesAny } from './geography';
 import type { MergedPolicy } from './policy';
 
-export type FilterCode = 'residency' | 'fixed' | 'only' | 'ignored' | 'denied' | 'not-allowed';
+export type FilterCode =
+  | 'residency'
+  | 'residency-assumed'
+  | 'fixed'
+  | 'only'
+  | 'ignored'
+  | 'denied'
+  | 'not-allowed';
 
 export interface FilterOutcome {
   code: FilterCode;
@@ -35,6 +42,15 @@ export function policyFilter(
       return {
         code: 'residency',
         message: `outside ${whose} ${describeSelectors(layer.selectors)} (${region.id} is in ${region.country})`,
+      };
+    }
+    if (layer.strict && region.locationConfidence !== 'documented') {
+      const whose = layer.source === 'request' ? "the request's" : "the organisation's";
+      return {
+        code: 'residency-assumed',
+        message:
+          `location only assumed: ${whose} strict residency ${describeSelectors(layer.selectors)} needs a ` +
+          `location the provider documents (residency: lenient accepts assumed ones) (${region.id} is assumed ${region.country})`,
       };
     }
   }

@@ -12,9 +12,9 @@ import { policyOf } from './rank.fixtures';
 
 const catalog: CatalogView = {
   regions: [
-    { id: 'scaleway:fr-par', country: 'FR' },
-    { id: 'azure:swedencentral', country: 'SE' },
-    { id: 'aws:us-east-1', country: 'US' },
+    { id: 'scaleway:fr-par', country: 'FR', locationConfidence: 'documented' },
+    { id: 'azure:swedencentral', country: 'SE', locationConfidence: 'documented' },
+    { id: 'aws:us-east-1', country: 'US', locationConfidence: 'documented' },
   ],
   endpoints: [
     {
@@ -51,7 +51,7 @@ describe('RouteOverride', () => {
     expect(parseRouteOverride({ regions: ['EU'], fallbacks: false })).toEqual({
       ok: false,
       message:
-        "route: unknown field 'fallbacks' (accepted: policy, order, only, ignore, regions, allowFallbacks, maxPricePerMTokUsd, maxGco2ePer1kTokens)",
+        "route: unknown field 'fallbacks' (accepted: policy, order, only, ignore, regions, residency, allowFallbacks, maxPricePerMTokUsd, maxGco2ePer1kTokens)",
     });
   });
 
@@ -125,8 +125,8 @@ describe('mergePolicy', () => {
         preferRegions: [],
         order: [],
         residency: [
-          { source: 'organisation', selectors: ['EU'] },
-          { source: 'request', selectors: ['FR'] },
+          { source: 'organisation', selectors: ['EU'], strict: true },
+          { source: 'request', selectors: ['FR'], strict: true },
         ],
         deniedProviders: ['aws'],
         only: [],
@@ -135,6 +135,43 @@ describe('mergePolicy', () => {
         allowFallbacks: false,
       },
     });
+  });
+
+  test('residency is strict by default; lenient is chosen per layer and a request cannot relax the organisation', () => {
+    const layers = (spec: unknown, override?: unknown) => {
+      const merged = mergePolicy(
+        RoutingPolicySpec.parse(spec),
+        override === undefined ? undefined : RouteOverride.parse(override),
+      );
+      return merged.ok ? merged.policy.residency.map((l) => `${l.source}:${l.strict}`) : merged.problems;
+    };
+    const orgEu = { constraints: { allowedRegions: ['EU'] } };
+    const orgLenient = { constraints: { allowedRegions: ['EU'], residency: 'lenient' } };
+    expect(layers(orgEu)).toEqual(['organisation:true']);
+    expect(layers(orgLenient)).toEqual(['organisation:false']);
+    expect(layers(orgEu, { regions: ['FR'], residency: 'lenient' })).toEqual([
+      'organisation:true',
+      'request:false',
+    ]);
+    expect(layers(orgLenient, { regions: ['FR'] })).toEqual(['organisation:false', 'request:true']);
+    expect(layers(orgLenient, { residency: 'strict' })).toEqual(['organisation:true']);
+    expect(layers({}, { residency: 'lenient' })).toEqual([
+      {
+        code: 'lenient-without-regions',
+        severity: 'error',
+        message:
+          "route.residency lenient relaxes only the request's own regions: add route.regions, or remove " +
+          "route.residency (the organisation's residency is set by its policy and a request cannot relax it)",
+      },
+    ]);
+    expect(parseRouteOverride({ regions: ['US'], residency: 'loose' })).toEqual({
+      ok: false,
+      message: 'route.residency: Invalid option: expected one of "strict"|"lenient"',
+    });
+    const noRegions = RoutingPolicySpec.safeParse({ constraints: { residency: 'lenient' } });
+    expect(noRegions.success ? [] : noRegions.error.issues.map((i) => i.message)).toEqual([
+      'residency (strict or lenient) applies to allowedRegions: set constraints.allowedRegions or remove it',
+    ]);
   });
 
   test('a request cannot turn fallbacks back on', () => {

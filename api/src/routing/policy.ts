@@ -6,7 +6,10 @@
  *
  * Merge rules, so a request can narrow the organisation's policy but never widen it:
  * - residency: the request's `regions` is a second layer; a candidate must satisfy every layer
- *   (intersection). An empty intersection is a validation error that names both sides.
+ *   (intersection). An empty intersection is a validation error that names both sides. Each layer is
+ *   `strict` (only regions whose location the provider documents) unless its owner chose `lenient`:
+ *   the organisation in `constraints.residency`, the request in `route.residency` (which relaxes only
+ *   the request's own `regions`; `route.residency: strict` tightens every layer).
  * - providers: `only` and `ignore` filter further; the organisation's allowed / denied lists stay.
  * - limits: the lower of the two maxima wins (price in USD per 1M tokens, gCO2e per 1,000 tokens).
  * - fallbacks: allowed only when both sides allow them.
@@ -49,6 +52,14 @@ export const RegionSelector = z
   })
   .transform(normalizeSelector);
 
+/**
+ * How a residency constraint treats regions whose location is only assumed: `strict` (the default
+ * whenever regions are constrained) admits only locations the provider documents; `lenient` also
+ * admits assumed ones.
+ */
+export const ResidencyMode = z.enum(['strict', 'lenient']);
+export type ResidencyMode = z.infer<typeof ResidencyMode>;
+
 /** One provider, or one endpoint, for `fixed-provider`. */
 export const FixedTarget = z.union([
   z.strictObject({ providerId: ProviderId }),
@@ -60,6 +71,8 @@ export type FixedTarget = z.infer<typeof FixedTarget>;
 export const RoutingConstraints = z.strictObject({
   /** Data residency: only regions these selectors cover. Absent = anywhere. */
   allowedRegions: z.array(RegionSelector).min(1).optional(),
+  /** How `allowedRegions` treats assumed locations; strict unless `lenient` is chosen. */
+  residency: ResidencyMode.optional(),
   /** Only these providers. Absent = any provider. */
   allowedProviders: z.array(ProviderId).min(1).optional(),
   deniedProviders: z.array(ProviderId).default([]),
@@ -93,6 +106,14 @@ export const RoutingPolicySpec = z
         message: 'fixed-provider needs fixed.providerId or fixed.endpointId',
       });
     }
+    if (spec.constraints.residency && !spec.constraints.allowedRegions) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['constraints', 'residency'],
+        message:
+          'residency (strict or lenient) applies to allowedRegions: set constraints.allowedRegions or remove it',
+      });
+    }
     if (spec.kind !== 'fixed-provider' && spec.fixed) {
       ctx.addIssue({
         code: 'custom',
@@ -114,6 +135,12 @@ export const RouteOverride = z.strictObject({
   ignore: z.array(TargetId).optional(),
   /** Narrows the organisation's data residency (a pin); with prefer-region, also the preference order. */
   regions: z.array(RegionSelector).min(1).optional(),
+  /**
+   * `lenient`: the request's `regions` also admit regions whose location is only assumed (needs
+   * `regions`; the organisation's strict residency still applies). `strict`: every residency layer
+   * admits documented locations only. Absent: strict for the request's `regions`.
+   */
+  residency: ResidencyMode.optional(),
   allowFallbacks: z.boolean().optional(),
   maxPricePerMTokUsd: z.number().positive().optional(),
   maxGco2ePer1kTokens: z.number().positive().optional(),
@@ -143,6 +170,8 @@ export function parseRouteOverride(
 export interface ResidencyLayer {
   source: 'organisation' | 'request';
   selectors: string[];
+  /** Only regions whose location the provider documents (`residency: strict`). */
+  strict: boolean;
 }
 
 /** The policy the ranker reads: organisation policy with the request's override applied. */
@@ -169,6 +198,7 @@ export interface MergedPolicy {
 
 export type PolicyProblemCode =
   | 'override-needs-target'
+  | 'lenient-without-regions'
   | 'prefer-region-without-regions'
   | 'unknown-region-selector'
   | 'residency-matches-no-region'
@@ -221,11 +251,27 @@ export function mergePolicy(org: RoutingPolicySpec, override?: RouteOverride): M
       message: 'policy prefer-region needs an ordered list of regions, countries or geographies in `regions`',
     });
   }
+  if (o.residency === 'lenient' && !o.regions) {
+    problems.push({
+      code: 'lenient-without-regions',
+      severity: 'error',
+      message:
+        "route.residency lenient relaxes only the request's own regions: add route.regions, or remove " +
+        "route.residency (the organisation's residency is set by its policy and a request cannot relax it)",
+    });
+  }
   if (problems.length > 0) return { ok: false, problems };
 
+  const tighten = o.residency === 'strict';
   const residency: ResidencyLayer[] = [];
-  if (c.allowedRegions) residency.push({ source: 'organisation', selectors: c.allowedRegions });
-  if (o.regions) residency.push({ source: 'request', selectors: o.regions });
+  if (c.allowedRegions)
+    residency.push({
+      source: 'organisation',
+      selectors: c.allowedRegions,
+      strict: tighten || c.residency !== 'lenient',
+    });
+  if (o.regions)
+    residency.push({ source: 'request', selectors: o.regions, strict: o.residency !== 'lenient' });
 
   const policy: MergedPolicy = {
     kind,
@@ -256,8 +302,9 @@ export interface Pins {
 
 /**
  * The request's pins: `only` (split into providers and endpoints; a request-level fixed-provider
- * target is its single `only` entry) and the request's `regions`. A pinned request is exempt from the
- * grid-intensity demotion.
+ * target is its single `only` entry) and the request's `regions`. A request that pins providers,
+ * endpoints, a region id or a country is exempt from the grid-intensity demotion; a geography
+ * (`EU`, `EEA`, `US`) alone is a residency constraint, not a pin, and does not lift it (`liftsDemotion`).
  */
 export function pinsOf(policy: MergedPolicy): Pins {
   const pins: Pins = {};
@@ -269,4 +316,10 @@ export function pinsOf(policy: MergedPolicy): Pins {
   if (endpoints.length > 0) pins.endpoints = endpoints;
   if (requestRegions.length > 0) pins.regions = requestRegions;
   return pins;
+}
+
+/** True when the pins name a provider, an endpoint, a region id or a country (not only geographies). */
+export function liftsDemotion(pins: Pins): boolean {
+  if ((pins.providers?.length ?? 0) > 0 || (pins.endpoints?.length ?? 0) > 0) return true;
+  return (pins.regions ?? []).some((s) => selectorKind(s) !== 'geography');
 }

@@ -22,7 +22,7 @@ test('picks the lowest-footprint model in the needed tier, then the tiers above'
   expect(result.attempts[0]!.reasons).toEqual([
     'first choice',
     'auto: this request needs tier medium (programming request ("python"))',
-    'lowest footprint: 0.1 gCO2e per 1,000 output tokens',
+    'lowest footprint: 0.1 gCO2e per 1,000 output tokens, reference request of 400 tokens',
   ]);
   expect(result.excluded).toEqual([
     {

@@ -3,7 +3,7 @@
  * names the most fundamental cause: policy filters (residency first), pins, credentials, health,
  * context window, tool calling, the auto tier, then the price and carbon limits.
  */
-import { TIER_ORDER, type Tier } from '@lowrouter/shared';
+import { PER_1K_REFERENCE_LABEL, TIER_ORDER, type Tier } from '@lowrouter/shared';
 import { formatCount, formatGrams, formatMicroUsd, formatPerMTok } from './format';
 import { describeSelectors, regionMatchesAny } from './geography';
 import type { MergedPolicy } from './policy';
@@ -107,7 +107,7 @@ export function exclusionOf(
   if (maxG !== undefined && c.gco2ePer1kOutputTokens > maxG) {
     return {
       cause: 'over the carbon limit',
-      reason: `${formatGrams(c.gco2ePer1kOutputTokens)} gCO2e per 1,000 tokens is above the limit ${formatGrams(maxG)}`,
+      reason: `${formatGrams(c.gco2ePer1kOutputTokens)} gCO2e ${PER_1K_REFERENCE_LABEL}, is above the limit ${formatGrams(maxG)}`,
     };
   }
   return undefined;

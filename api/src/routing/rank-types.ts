@@ -20,7 +20,13 @@ export interface RankCandidate {
   };
   model: { id: string; tier: Tier; contextWindow: number; maxOutputTokens: number; toolCalling: boolean };
   /** `country` is ISO 3166-1 alpha-2; grid intensity in gCO2e per kWh. */
-  region: { id: string; country: string; gridIntensity: { gco2ePerKwh: number } };
+  region: {
+    id: string;
+    country: string;
+    gridIntensity: { gco2ePerKwh: number };
+    /** `documented` (a provider page says where it processes data) or `assumed`. */
+    locationConfidence: string;
+  };
   /** False when the operator configured no credential for the provider. */
   hasCredentials: boolean;
   /** gCO2e per 1,000 output tokens on this endpoint (model energy × region intensity × PUE). */
@@ -75,6 +81,8 @@ export interface Attempt {
   providerId: string;
   regionId: string;
   country: string;
+  /** How the region's location is known: `documented` (a provider page says) or `assumed`. */
+  locationBasis: string;
   /**
    * The policy's primary measure, lower ranks first: micro-USD for the expected tokens
    * (prefer-cheapest), gCO2e per 1,000 output tokens (prefer-low-carbon, fixed-provider, auto model),

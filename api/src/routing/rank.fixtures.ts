@@ -26,6 +26,8 @@ export interface CandidateSpec {
   maxOutputTokens?: number;
   toolCalling?: boolean;
   hasCredentials?: boolean;
+  /** Default `documented`. */
+  location?: 'documented' | 'assumed';
 }
 
 /** One candidate; the endpoint id is `<model>@<provider>:<region>`. */
@@ -48,7 +50,12 @@ export function candidate(s: CandidateSpec): RankCandidate {
       maxOutputTokens: s.maxOutputTokens ?? 16_000,
       toolCalling: s.toolCalling ?? true,
     },
-    region: { id: regionId, country: s.country, gridIntensity: { gco2ePerKwh: s.grid ?? 100 } },
+    region: {
+      id: regionId,
+      country: s.country,
+      gridIntensity: { gco2ePerKwh: s.grid ?? 100 },
+      locationConfidence: s.location ?? 'documented',
+    },
     hasCredentials: s.hasCredentials ?? true,
     gco2ePer1kOutputTokens: s.gco2e ?? 0.5,
     whPer1kOutputTokens: 1,

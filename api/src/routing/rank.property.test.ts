@@ -2,7 +2,7 @@ import type { Tier } from '@lowrouter/shared';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { regionMatchesAny } from './geography';
-import { mergePolicy, pinsOf, RouteOverride, RoutingPolicySpec } from './policy';
+import { liftsDemotion, mergePolicy, pinsOf, RouteOverride, RoutingPolicySpec } from './policy';
 import { rankCandidates } from './rank';
 import { candidate } from './rank.fixtures';
 import { DEFAULT_RANK_CONFIG, type HealthState, type RankCandidate, type RankInput } from './rank-types';
@@ -178,8 +178,8 @@ describe('ranking properties over random catalogs, policies and health', () => {
   test('a region above the grid threshold never outranks one below unless the request pins or orders', () => {
     fc.assert(
       fc.property(scenarioArb, (input) => {
-        const { providers = [], endpoints = [], regions = [] } = input.request.pinned;
-        fc.pre(providers.length + endpoints.length + regions.length === 0 && input.policy.order.length === 0);
+        // A geography (EU, EEA, US) in the request's regions is not a pin.
+        fc.pre(!liftsDemotion(input.request.pinned) && input.policy.order.length === 0);
         const cands = byId(input);
         const above = rankCandidates(input).attempts.map(
           (a) =>

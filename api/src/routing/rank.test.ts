@@ -173,7 +173,7 @@ test('enforces the price and carbon limits on the request mix', () => {
   expect(ids(result)).toEqual(['scaleway']);
   expect(result.excluded.map((e) => e.reason)).toEqual([
     "excluded: $0.53 per 1M tokens for this request's mix ($0.00084) is above the limit $0.50",
-    'excluded: 0.7 gCO2e per 1,000 tokens is above the limit 0.6',
+    'excluded: 0.7 gCO2e per 1,000 output tokens, reference request of 400 tokens, is above the limit 0.6',
   ]);
 });
 

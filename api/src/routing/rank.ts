@@ -11,7 +11,8 @@
  * 3. Order, lexicographic on these keys, lower first:
  *    a. position in the request's `order` (listed ones first, in that order);
  *    b. grid band: regions strictly above `config.highIntensityThreshold` gCO2e/kWh after all
- *       others, unless the request pins providers, endpoints or regions or gives an `order`;
+ *       others, unless the request pins providers, endpoints, region ids or countries (a geography
+ *       such as `EU` is not a pin) or gives an `order`;
  *    c. model group: auto → tiers above the needed tier after it; named → `models` order;
  *    d. the policy kind's measures:
  *       prefer-cheapest    expected micro-USD, then gCO2e per 1,000 output tokens;
@@ -25,9 +26,10 @@
  *    f. endpoint id, so the result is total even with a constant `random`.
  * 4. `allowFallbacks` false: the first attempt only; the rest are listed as not tried.
  */
-import { TIER_ORDER, type Tier } from '@lowrouter/shared';
+import { PER_1K_REFERENCE_LABEL, TIER_ORDER, type Tier } from '@lowrouter/shared';
 import { formatCount, formatGrams, formatMicroUsd, ordinal, summarisePolicy } from './format';
 import { describeSelectors, regionMatches } from './geography';
+import { liftsDemotion } from './policy';
 import {
   type ExclusionCause,
   exclusionOf,
@@ -85,10 +87,7 @@ export function rankCandidates(input: RankInput): RankResult {
     } else survivors.push(c);
   }
 
-  const pinned = [req.pinned.providers, req.pinned.endpoints, req.pinned.regions].some(
-    (p) => (p?.length ?? 0) > 0,
-  );
-  const exempt = pinned || policy.order.length > 0;
+  const exempt = liftsDemotion(req.pinned) || policy.order.length > 0;
   const threshold = config.highIntensityThreshold;
   const costs = survivors.map((c) => expectedCostMicroUsd(c, req));
   const grams = survivors.map((c) => c.gco2ePer1kOutputTokens);
@@ -140,6 +139,7 @@ export function rankCandidates(input: RankInput): RankResult {
     providerId: r.c.endpoint.providerId,
     regionId: r.c.region.id,
     country: r.c.region.country,
+    locationBasis: r.c.region.locationConfidence,
     score: r.keys[3]!,
     reasons: reasonsFor(r, i, ctx),
   }));
@@ -213,7 +213,7 @@ function reasonsFor(r: Ranked, i: number, ctx: ReasonContext): string[] {
   const minCost = Math.min(...peers.map((o) => o.costMicroUsd));
   const minG = Math.min(...peers.map((o) => o.gco2e));
   const price = formatMicroUsd(r.costMicroUsd);
-  const footprint = `${formatGrams(r.gco2e)} gCO2e per 1,000 output tokens`;
+  const footprint = `${formatGrams(r.gco2e)} gCO2e ${PER_1K_REFERENCE_LABEL}`;
   if (policy.kind === 'prefer-cheapest') {
     reasons.push(
       r.costMicroUsd === minCost

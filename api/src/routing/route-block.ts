@@ -7,6 +7,11 @@ export interface RouteBlock {
   provider: string | null;
   region: string | null;
   country: string | null;
+  /**
+   * How the serving region's location is known: `documented` (the provider's page says where it
+   * processes data) or `assumed`; null when nothing served.
+   */
+  locationBasis: string | null;
   endpointId: string | null;
   policy: { id: string | null; name: string; kind: string };
   reason: string;
@@ -52,6 +57,7 @@ export function routeBlock(args: {
     provider: served?.providerId ?? null,
     region: served?.regionId ?? null,
     country: served?.country ?? null,
+    locationBasis: served?.locationBasis ?? null,
     endpointId: served?.endpointId ?? null,
     policy: args.policy,
     reason: why.join('. '),

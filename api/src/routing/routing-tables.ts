@@ -99,6 +99,7 @@ export async function loadRoutingTables(db: Db, credentials: ResolvedCredentials
         id: region.id,
         country: region.country,
         gridIntensity: { gco2ePerKwh: region.gridGco2ePerKwh },
+        locationConfidence: region.locationConfidence,
       },
       hasCredentials: credentials.isAvailable(provider.id),
       gco2ePer1kOutputTokens: eco.gco2e.mid,

@@ -36,6 +36,7 @@ const warning = (code: PolicyProblem['code'], message: string): PolicyProblem =>
 
 const FILTER_LABEL: Record<FilterCode, string> = {
   residency: 'outside the data residency',
+  'residency-assumed': 'whose location is only assumed (strict residency; `residency: lenient` accepts them)',
   fixed: 'not the fixed provider or endpoint',
   only: "not in the request's only list",
   ignored: 'ignored by the request',

@@ -110,7 +110,14 @@ export const regionPicks: RegionPick[] = [
   },
   ...same('aws-bedrock', 'aws-bedrock', BEDROCK_MANTLE),
   ...same('aws-bedrock', 'aws-bedrock-anthropic', BEDROCK_MANTLE),
-  { csvProvider: 'scaleway', csvRegion: 'fr-par', providerId: 'scaleway', providerRegionId: 'fr-par' },
+  {
+    csvProvider: 'scaleway',
+    csvRegion: 'fr-par',
+    providerId: 'scaleway',
+    providerRegionId: 'fr-par',
+    assumedBecause:
+      'Scaleway documents Generative APIs as "hosted in European data centers" (https://scaleway.com/en/docs/generative-apis/quickstart) without naming the site; Paris (fr-par) is assumed.',
+  },
   {
     csvProvider: 'ovhcloud',
     csvRegion: 'GRA',
@@ -130,12 +137,16 @@ export const regionPicks: RegionPick[] = [
     csvRegion: 'api.openai.com (default)',
     providerId: 'openai',
     providerRegionId: 'us',
+    assumedBecause:
+      'OpenAI documents in-region processing only for data-residency projects on regional hosts such as us.api.openai.com (https://developers.openai.com/api/docs/guides/data-residency); api.openai.com carries no processing constraint, so the US is assumed.',
   },
   {
     csvProvider: 'anthropic',
     csvRegion: 'api.anthropic.com (inference_geo=global, default)',
     providerId: 'anthropic',
     providerRegionId: 'global',
+    assumedBecause:
+      'Anthropic documents that the default inference_geo "global" may run in any geography (platform.claude.com/docs/en/manage-claude/data-residency), so the US is assumed.',
   },
   { csvProvider: 'groq', csvRegion: 'groqcloud (default)', providerId: 'groq', providerRegionId: 'global' },
   {

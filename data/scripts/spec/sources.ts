@@ -20,3 +20,35 @@ export const GENAI_PRICES = 'pydantic/genai-prices (MIT)';
 export const REF_REGIONS =
   'LowRouter reference grid/regions.csv (compiled from the sources in data/SOURCES.md)';
 export const REF_PRICING = 'LowRouter reference pricing.csv';
+
+/**
+ * The provider page that says where a service processes requests, per catalog provider. A region is
+ * `documented` only when its provider has an entry here (and the reference row is not an assumption);
+ * the page is cited as the region's `locationSource`. Providers without one stay `assumed`.
+ */
+export const LOCATION_SOURCES: Readonly<Record<string, { url: string; says: string }>> = {
+  'aws-bedrock': {
+    url: 'https://docs.aws.amazon.com/bedrock/latest/userguide/inference-how.html',
+    says: 'AWS: a base-model request (no cross-Region inference profile) is sent to a single AWS Region.',
+  },
+  'aws-bedrock-anthropic': {
+    url: 'https://docs.aws.amazon.com/bedrock/latest/userguide/inference-how.html',
+    says: 'AWS: a base-model request (no cross-Region inference profile) is sent to a single AWS Region.',
+  },
+  'azure-openai': {
+    url: 'https://learn.microsoft.com/en-us/azure/ai-services/openai/how-to/deployment-types',
+    says: 'Microsoft: Standard (Azure geography) deployments process data in the Azure geography of the resource; Global and DataZone types do not.',
+  },
+  'google-vertex': {
+    url: 'https://docs.cloud.google.com/vertex-ai/generative-ai/docs/learn/data-residency',
+    says: 'Google: ML processing for Generative AI on Vertex AI occurs within the region or multi-region where the request is made (for the models and regions listed there).',
+  },
+  'google-vertex-anthropic': {
+    url: 'https://docs.cloud.google.com/vertex-ai/generative-ai/docs/learn/data-residency',
+    says: 'Google: ML processing for Generative AI on Vertex AI occurs within the region or multi-region where the request is made (for the models and regions listed there).',
+  },
+  mistral: {
+    url: 'https://docs.mistral.ai/studio-api/regional-inference',
+    says: 'Mistral: the eu region group (api.eu.mistral.ai) runs inference in multiple data centers in EU/EFTA countries; sites are not named.',
+  },
+};

@@ -41,6 +41,7 @@ export {
   ecoPer1kOutputTokens,
   effectivePue,
   PER_OUTPUT_TOKENS,
+  PER_1K_REFERENCE_LABEL,
   REFERENCE_OUTPUT_TOKENS,
 } from './per-1k';
 export {

@@ -71,10 +71,10 @@ export const METHODOLOGY_STEPS: readonly MethodologyStep[] = [
   },
   {
     id: 'embodied-carbon',
-    title: 'Embodied carbon (reported apart)',
+    title: 'Embodied carbon (not reported)',
     equation:
       'I_hw [kgCO2e] = (n_gpu / 8) · 5700 + n_gpu · 164\nCO2e_emb [kg] = ΔT · I_hw / (L · B),   L = 3 years in seconds',
-    text: 'The manufacturing share of the server and GPUs for the time the request held them. LowRouter computes it and shows it separately, but never adds it to the headline carbon.',
+    text: 'The manufacturing share of the server and GPUs for the time the request held them. There is no defensible per-token figure for it yet, so LowRouter shows it in no response, export or page; it is kept only with each request’s stored inputs, so an estimate can be replayed.',
   },
 ];
 
@@ -107,7 +107,7 @@ export const METHODOLOGY_LIMITS: readonly MethodologyLimit[] = [
   },
   {
     id: 'embodied-apart',
-    text: 'Embodied (manufacturing) carbon is computed but kept out of the headline gCO2e, which is electricity use only.',
+    text: 'Embodied (manufacturing) carbon is not reported: there is no defensible per-token figure yet. The gCO2e shown is electricity use only.',
   },
   {
     id: 'annual-grid',

@@ -13,6 +13,12 @@ import { estimateInference } from './formula';
  */
 export const REFERENCE_OUTPUT_TOKENS = 400;
 
+/**
+ * The one label for a per-1,000 figure computed at the reference request (catalog, model browser,
+ * route reasons), so it is never confused with one request's own figure per 1,000 output tokens.
+ */
+export const PER_1K_REFERENCE_LABEL = `per 1,000 output tokens, reference request of ${REFERENCE_OUTPUT_TOKENS} tokens`;
+
 /** Output tokens the per-1k figures are expressed for. */
 export const PER_OUTPUT_TOKENS = 1000;
 

@@ -87,6 +87,7 @@ export function policyEditor(opts: {
     maxPrice: amount('maxPrice', 'policy-price'),
     maxGco2e: amount('maxGco2e', 'policy-gco2e'),
     allowFallbacks: h('input', { type: 'checkbox', name: 'allowFallbacks', id: 'policy-fallbacks' }),
+    lenientResidency: h('input', { type: 'checkbox', name: 'lenientResidency', id: 'policy-lenient' }),
   };
   c.allowedProviders.setAttribute('aria-describedby', 'providers-hint');
   c.deniedProviders.setAttribute('aria-describedby', 'providers-hint');
@@ -134,6 +135,12 @@ export function policyEditor(opts: {
         'div',
         { class: 'fields grid' },
         field('Data stays in', c.allowedRegions, 'Region ids, countries, EU/EEA/US. Empty: anywhere.'),
+        h(
+          'label',
+          { class: 'check' },
+          c.lenientResidency,
+          'Also accept locations the provider does not document (lenient residency)',
+        ),
         h('label', {}, 'Only providers', c.allowedProviders),
         h('label', {}, 'Never providers', c.deniedProviders),
         field('Max price (USD / 1M tokens)', c.maxPrice),
@@ -160,6 +167,7 @@ export function policyEditor(opts: {
     preferRegions: c.preferRegions.value,
     fixed: c.fixed.value,
     allowedRegions: c.allowedRegions.value,
+    lenientResidency: c.lenientResidency.checked,
     allowedProviders: c.allowedProviders.value,
     deniedProviders: c.deniedProviders.value,
     maxPrice: c.maxPrice.value,
@@ -187,6 +195,7 @@ export function policyEditor(opts: {
       const f = p ? formFromSpec(p.name, p.spec) : emptyForm();
       for (const k of Object.keys(f) as (keyof PolicyForm)[]) {
         if (k === 'allowFallbacks') c.allowFallbacks.checked = f.allowFallbacks;
+        else if (k === 'lenientResidency') c.lenientResidency.checked = f.lenientResidency;
         else c[k].value = f[k];
       }
       makeDefault.checked = false;

@@ -7,7 +7,7 @@ import { type MinMax, cost, enumWord, range, sig, utcTime } from '../format';
 import { type Column, dataTable } from './usage';
 
 export const REQUEST_FIELDS = /* GraphQL */ `
-  id createdAt requestedModel model provider region country status errorKind fallbackUsed stream costUsd
+  id createdAt requestedModel model provider region country locationBasis status errorKind fallbackUsed stream costUsd
   route { reason policy { name } attempts { provider region outcome errorKind latencyMs } }
   eco { energyWh { min max } gco2e { min max } gridGco2ePerKwh confidence }
 `;
@@ -29,6 +29,8 @@ export interface RequestNode {
   provider: string | null;
   region: string | null;
   country: string | null;
+  /** `documented` or `assumed`: how the serving region's location is known. */
+  locationBasis: string | null;
   /** RequestStatus enum value: OK, ERROR or CLIENT_DISCONNECTED. */
   status: string;
   /** ErrorKind enum value, e.g. UPSTREAM. */
@@ -41,6 +43,21 @@ export interface RequestNode {
 }
 
 const DASH = '–';
+
+/** Whether the serving region's location is documented by the provider or only assumed. */
+function locationTag(basis: string): HTMLElement {
+  const assumed = basis !== 'documented';
+  return h(
+    'span',
+    {
+      class: assumed ? 'location assumed' : 'location',
+      title: assumed
+        ? 'The provider does not document where this region processes data; its location is assumed'
+        : "The provider's documentation says where this region processes data",
+    },
+    assumed ? 'location assumed' : 'location documented',
+  );
+}
 
 /** The attempts in order, the policy and the ranking's reason, folded. */
 function attemptsDetails(r: RequestNode): HTMLElement | null {
@@ -108,6 +125,7 @@ const COLUMNS: Column<RequestNode>[] = [
               r.fallbackUsed ? h('span', { class: 'tag warn' }, 'fallback') : null,
             )
           : null,
+        r.provider && r.locationBasis ? locationTag(r.locationBasis) : null,
         attemptsDetails(r),
       ),
   },

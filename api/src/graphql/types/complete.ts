@@ -256,6 +256,11 @@ export const RouteRef = builder.objectRef<RouteView>('Route').implement({
     provider: t.exposeString('provider', { description: 'Provider that served.', nullable: true }),
     region: t.exposeString('region', { description: 'Region that served.', nullable: true }),
     country: t.exposeString('country', { description: 'Country of that region.', nullable: true }),
+    locationBasis: t.exposeString('locationBasis', {
+      nullable: true,
+      description:
+        "How the serving region's location is known: documented (the provider's page says where it processes data, see Region.locationSource) or assumed.",
+    }),
     endpointId: t.exposeID('endpointId', { description: 'Endpoint that served.', nullable: true }),
     policy: t.field({
       type: PolicyRefType,
@@ -306,9 +311,16 @@ export const EcoBlockRef = builder.objectRef<EcoBlock>('Eco').implement({
       type: RangeRef,
       resolve: (e) => e.gco2e,
     }),
-    gco2ePer1kOutputTokens: t.field({
-      description: 'gCO2e scaled to 1,000 output tokens of this request.',
+    gco2ePer1kOutputTokensThisRequest: t.field({
       type: RangeRef,
+      description:
+        "This request's gCO2e per 1,000 of its own output tokens (gco2e × 1000 / outputTokens). Not the catalog's figure, which is per 1,000 output tokens at a reference request of 400 tokens.",
+      resolve: (e) => e.gco2ePer1kOutputTokensThisRequest,
+    }),
+    gco2ePer1kOutputTokens: t.field({
+      type: RangeRef,
+      description: 'The same figure as gco2ePer1kOutputTokensThisRequest, under its old name.',
+      deprecationReason: 'Use gco2ePer1kOutputTokensThisRequest (the same figure, named for what it is).',
       resolve: (e) => e.gco2ePer1kOutputTokens,
     }),
     gridIntensityGco2ePerKwh: t.exposeFloat('gridIntensityGco2ePerKwh', {
@@ -494,6 +506,10 @@ export const RouteInput = builder.inputType('RouteInput', {
     only: t.stringList({ description: 'Only these provider or endpoint ids.' }),
     ignore: t.stringList({ description: 'Never these provider or endpoint ids.' }),
     regions: t.stringList({ description: 'Region ids, ISO 3166 alpha-2 countries, or EU / EEA / US.' }),
+    residency: t.string({
+      description:
+        "strict (default): only regions whose location the provider documents; lenient: the request's regions also accept assumed locations (needs regions).",
+    }),
     allowFallbacks: t.boolean({ description: 'false: try only the first ranked endpoint.' }),
     maxPricePerMTokUsd: t.float({
       description: 'Most USD per million tokens (blended over the expected input and output).',

@@ -51,18 +51,13 @@ const EcoPer1kRef = builder.objectRef<EcoPer1k & { gridGco2ePerKwh?: number }>('
   fields: (t) => ({
     whPer1kOutputTokens: t.field({
       type: RangeRef,
-      description: 'Wh, PUE included.',
+      description: 'Wh per 1,000 output tokens, reference request of 400 tokens; PUE included.',
       resolve: (e) => e.energyWh,
     }),
     gco2ePer1kOutputTokens: t.field({
       type: RangeRef,
-      description: 'gCO2e, usage phase.',
+      description: 'gCO2e per 1,000 output tokens, reference request of 400 tokens; usage phase.',
       resolve: (e) => e.gco2e,
-    }),
-    gco2eEmbodiedPer1kOutputTokens: t.field({
-      type: RangeRef,
-      description: 'Manufacturing share, shown apart: never part of the headline.',
-      resolve: (e) => e.gco2eEmbodied,
     }),
     referenceOutputTokens: t.exposeInt('referenceOutputTokens', {
       description:
@@ -94,6 +89,7 @@ builder.objectField(ModelRef, 'eco', (t) =>
       return {
         energyWh: span(ecos.map((e) => e.energyWh)),
         gco2e: span(ecos.map((e) => e.gco2e)),
+        // Kept in the shared shape, exposed by no field (no defensible per-token figure yet).
         gco2eEmbodied: span(ecos.map((e) => e.gco2eEmbodied)),
         referenceOutputTokens: ecos[0]!.referenceOutputTokens,
         confidence: ecos[0]!.confidence,
@@ -136,7 +132,6 @@ interface EstimateOut {
   serverEnergyWh: Range;
   energyWh: Range;
   gco2e: Range;
-  gco2eEmbodied: Range;
   costUsd: Range | null;
   endpointIds: string[];
 }
@@ -171,11 +166,6 @@ const EcoEstimateRef = builder.objectRef<EstimateOut>('EcoEstimate').implement({
       resolve: (e) => e.energyWh,
     }),
     gco2e: t.field({ type: RangeRef, description: 'Usage phase, gCO2e.', resolve: (e) => e.gco2e }),
-    gco2eEmbodied: t.field({
-      description: 'Manufacturing carbon allocated to the request, gCO2e; never added to gco2e.',
-      type: RangeRef,
-      resolve: (e) => e.gco2eEmbodied,
-    }),
     costUsd: t.field({
       type: RangeRef,
       nullable: true,
@@ -194,7 +184,6 @@ const spanEstimates = (list: ReturnType<typeof estimateInference>[]) => {
     'serverEnergyWh',
     'energyWh',
     'gco2e',
-    'gco2eEmbodied',
   ] as const;
   return Object.fromEntries(keys.map((k) => [k, span(list.map((x) => x[k]))])) as Pick<
     EstimateOut,

@@ -74,7 +74,12 @@ RegionRef.implement({
       },
     }),
     locationConfidence: t.exposeString('locationConfidence', {
-      description: '`documented` when the provider publishes the site, `assumed` otherwise.',
+      description:
+        '`documented` when a provider page says where it processes data (`locationSource`), `assumed` otherwise (`locationNote` says why). Strict residency admits documented locations only.',
+    }),
+    locationSource: t.exposeString('locationSource', {
+      nullable: true,
+      description: "URL of the provider's page that says where it processes data (documented locations).",
     }),
     locationNote: t.exposeString('locationNote', {
       description: 'Why the location is assumed or how it was established, when there is something to say.',

@@ -143,12 +143,6 @@ const RequestEcoRef = builder.objectRef<R>('RequestEco').implement({
       description: 'gCO2e, usage phase.',
       resolve: (r) => span(r.gco2eMin, r.gco2eMax)!,
     }),
-    gco2eEmbodied: t.field({
-      type: RangeRef,
-      nullable: true,
-      description: 'gCO2e, manufacturing share; never part of gco2e.',
-      resolve: (r) => span(r.gco2eEmbodiedMin, r.gco2eEmbodiedMax),
-    }),
     gridGco2ePerKwh: t.exposeFloat('gridGco2ePerKwh', { nullable: true, description: 'gCO2e/kWh.' }),
     gridSource: t.exposeString('gridSource', {
       description: 'Source and year of the grid intensity used.',
@@ -214,6 +208,7 @@ function storedRoute(r: R): RouteView {
     provider: s.provider ?? r.providerId ?? null,
     region: s.region ?? r.regionId ?? null,
     country: s.country ?? r.country ?? null,
+    locationBasis: s.locationBasis ?? r.locationBasis ?? null,
     endpointId: s.endpointId ?? r.endpointId ?? null,
     policy,
     reason: typeof s.reason === 'string' && s.reason ? s.reason : null,
@@ -263,6 +258,11 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
     country: t.exposeString('country', {
       description: 'Country of that region (ISO 3166-1 alpha-2).',
       nullable: true,
+    }),
+    locationBasis: t.exposeString('locationBasis', {
+      nullable: true,
+      description:
+        "How the serving region's location was known when it served: documented (a provider page says where it processes data) or assumed.",
     }),
     endpointId: t.exposeID('endpointId', { description: 'Endpoint that served it.', nullable: true }),
     apiKeyId: t.exposeID('apiKeyId', { description: 'Key that sent it.' }),

@@ -54,7 +54,10 @@ export const RoutingPolicyRef = builder.objectRef<RoutingPolicyRow>('RoutingPoli
         if (s.preferRegions) parts.push(`prefers ${s.preferRegions.join(' > ')}`);
         if (s.fixed)
           parts.push(`fixed to ${'providerId' in s.fixed ? s.fixed.providerId : s.fixed.endpointId}`);
-        if (c.allowedRegions) parts.push(`data stays in ${c.allowedRegions.join(', ')}`);
+        if (c.allowedRegions)
+          parts.push(
+            `data stays in ${c.allowedRegions.join(', ')} (${c.residency === 'lenient' ? 'lenient: assumed locations accepted' : 'strict: documented locations only'})`,
+          );
         if (c.allowedProviders) parts.push(`only ${c.allowedProviders.join(', ')}`);
         if (c.deniedProviders.length) parts.push(`never ${c.deniedProviders.join(', ')}`);
         if (c.maxPricePerMTokUsd) parts.push(`at most $${c.maxPricePerMTokUsd}/1M tokens`);
@@ -90,6 +93,10 @@ export const RoutingPolicyInput = builder.inputType('RoutingPolicyInput', {
     fixedProviderId: t.string({ description: 'For fixed-provider: the provider id.' }),
     fixedEndpointId: t.string({ description: 'For fixed-provider: one endpoint id instead of a provider.' }),
     allowedRegions: t.stringList({ description: 'Data residency: a hard constraint no fallback may break.' }),
+    residency: t.string({
+      description:
+        'strict (default with allowedRegions): only regions whose location the provider documents; lenient: assumed locations too.',
+    }),
     allowedProviders: t.stringList({ description: 'Only these provider ids (a hard filter).' }),
     deniedProviders: t.stringList({ description: 'Never these provider ids.' }),
     maxPricePerMTokUsd: t.float({
@@ -113,6 +120,7 @@ export function specFromInput(input: PolicyInputShape, tables: RoutingTables): S
     ...(input.fixedEndpointId ? { fixed: { endpointId: input.fixedEndpointId } } : {}),
     constraints: {
       ...(input.allowedRegions ? { allowedRegions: input.allowedRegions } : {}),
+      ...(input.residency != null ? { residency: input.residency } : {}),
       ...(input.allowedProviders ? { allowedProviders: input.allowedProviders } : {}),
       ...(input.deniedProviders ? { deniedProviders: input.deniedProviders } : {}),
       ...(input.maxPricePerMTokUsd != null ? { maxPricePerMTokUsd: input.maxPricePerMTokUsd } : {}),

@@ -30,6 +30,10 @@ export const ROUTE_FIELD_DOCS: Record<keyof typeof RouteOverride.shape, [type: s
     'region selectors',
     'A pin that narrows the organisation’s residency: region ids, ISO countries, EU, EEA or US. With prefer-region, also the preference order.',
   ],
+  residency: [
+    'strict or lenient',
+    'strict (the default whenever regions are set): only regions whose location the provider documents; lenient: this request’s regions also accept assumed locations. The organisation’s own strict constraint still applies.',
+  ],
   allowFallbacks: [
     'boolean',
     'false: only the first ranked endpoint is tried. Fallbacks happen only when both the policy and the request allow them.',

@@ -1,0 +1,2 @@
+ALTER TABLE "regions" ADD COLUMN "location_source" text;--> statement-breakpoint
+ALTER TABLE "requests" ADD COLUMN "location_basis" text;
