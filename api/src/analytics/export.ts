@@ -6,7 +6,7 @@
  * Parameters: from, to (ISO 8601; from inclusive, to exclusive), models, providers, regions,
  * countries, apiKeys (comma-separated or repeated), status (ok | error), orgId (instance admin),
  * and for usage.csv groupBy (day, week, month, model, provider, region, country, apiKey, policy;
- * comma-separated) and timezone (UTC only, as `usage`).
+ * comma-separated) and timezone (an IANA zone with whole-hour offsets, as `usage`).
  *
  * Bodies are streamed: requests.csv pulls keyset pages of `chunkSize` rows as the client reads, so an
  * export of millions of rows holds one page in memory. Everything that can be refused (auth, bad

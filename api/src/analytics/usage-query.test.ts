@@ -56,6 +56,7 @@ describe('timezones', () => {
     // +10:30 in the southern winter only: refused because the range reaches it.
     expect(() => checkTimezone('Australia/Lord_Howe', ...y)).toThrow(/\+10:30 from UTC/);
     expect(() => checkTimezone('Mars/Olympus_Mons', ...y)).toThrow(/is not an IANA time zone/);
+    expect(() => checkTimezone('+01:00', ...y)).toThrow(/is not an IANA time zone/);
   });
 });
 

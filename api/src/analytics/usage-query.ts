@@ -107,6 +107,8 @@ export function checkTimezone(
   const zone = tz.trim();
   let resolved: string;
   try {
+    // Offsets such as +01:00 are refused: PostgreSQL reads them POSIX-style (sign inverted).
+    if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) throw new RangeError(zone);
     resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     throw badInput(
