@@ -22,6 +22,10 @@ const commands: Record<string, Command> = {
     summary: 'grid import <file.csv>: load licensed grid factors',
     load: () => import('./commands/grid'),
   },
+  audit: {
+    summary: 'audit verify: check the audit trail hash chain, report the first broken entry',
+    load: () => import('./commands/audit'),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
