@@ -42,7 +42,8 @@ describe('splitting [from, to) into rollup days and request-row edges', () => {
 
 describe('timezones', () => {
   it('UTC by its usual names reads the daily rollup; whole-hour IANA zones are accepted', () => {
-    for (const tz of [undefined, null, 'UTC', 'utc', 'Etc/UTC', 'Z', '+00:00']) expect(checkTimezone(tz)).toBeNull();
+    for (const tz of [undefined, null, 'UTC', 'utc', 'Etc/UTC', 'Z', '+00:00'])
+      expect(checkTimezone(tz)).toBeNull();
     const spring = [Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-04-01T00:00:00Z')] as const;
     expect(checkTimezone('Europe/Paris', ...spring)).toBe('Europe/Paris');
     expect(checkTimezone('America/New_York', ...spring)).toBe('America/New_York');
@@ -84,7 +85,14 @@ describe.each(testDrivers())('local-time usage buckets on %s', (driver) => {
     ] as const)
       await recordAll(
         t.handle.db,
-        randomRequests({ orgId: 'org_tz', apiKeyIds: ['k1', 'k2'], count: 300, start: d(start), days: 6, seed }),
+        randomRequests({
+          orgId: 'org_tz',
+          apiKeyIds: ['k1', 'k2'],
+          count: 300,
+          start: d(start),
+          days: 6,
+          seed,
+        }),
       );
   });
   afterAll(() => t.cleanup());

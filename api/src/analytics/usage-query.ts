@@ -257,9 +257,7 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
       counts,
       ...(status ? [] : MEASURE_COLUMNS.map(([, c]) => sql.raw(`${rollupName}.${c} as ${c}`))),
     ];
-    branches.push(
-      sql`select ${sql.join(cols, sql`, `)} from ${R} where ${sql.join(where, sql` and `)}`,
-    );
+    branches.push(sql`select ${sql.join(cols, sql`, `)} from ${R} where ${sql.join(where, sql` and `)}`);
   }
 
   if (raw.length) {

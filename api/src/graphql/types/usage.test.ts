@@ -263,7 +263,9 @@ describe.each(testDrivers())('usage analytics on %s', (driver) => {
     expect(paris.errors).toBeUndefined();
     expect(paris.data.usage.reduce((n: number, b: { requests: number }) => n + b.requests, 0)).toBe(400);
     const kolkata = await a.gql(COUNTS, { timezone: 'Asia/Kolkata', groupBy: ['DAY'] }, A.readKey);
-    expect(kolkata.errors?.[0]?.message).toMatch(/Asia\/Kolkata is \+05:30 from UTC on .*not a whole number of hours/);
+    expect(kolkata.errors?.[0]?.message).toMatch(
+      /Asia\/Kolkata is \+05:30 from UTC on .*not a whole number of hours/,
+    );
     expect(kolkata.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timezone' });
   });
 
