@@ -52,6 +52,8 @@ export interface FootprintRow {
 }
 
 export interface FootprintReport {
+  organizationId: string;
+  organizationName: string;
   period: FootprintPeriod;
   from: string;
   to: string;
@@ -213,6 +215,8 @@ export async function queryFootprint(db: Db, q: FootprintQuery): Promise<Footpri
     catalogVersions: union((r) => r.catalogVersions) as string[],
   };
   return {
+    organizationId: q.orgId,
+    organizationName: orgName,
     period: q.period,
     from: q.from,
     to: q.to,

@@ -93,7 +93,7 @@ export function escapeHtml(text: string | number): string {
 }
 
 /** Template tag: interpolated values are escaped unless wrapped in `raw()`. Arrays are joined. */
-class Raw {
+export class Raw {
   constructor(readonly html: string) {}
 }
 export const raw = (html: string) => new Raw(html);
