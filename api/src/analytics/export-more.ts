@@ -3,7 +3,7 @@
  *
  * - `GET /export/footprint.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&period=month|quarter|year]
  *   [&groupBy=organization,apiKey,model,provider,region,country][&orgId=]` (read scope): the
- *   footprintReport rows, one per period × group, then a last `total` row and the citation line.
+ *   footprintReport rows, one per period × group, then a `total` row and a `citation` row.
  * - `GET /export/audit.csv` and `/export/audit.jsonl` `[?actor=<key id>&action=<name or prefix.*>
  *   &from=&to=&orgId=&instanceWide=true]` (admin scope): the audit trail, oldest first, with each
  *   entry's prev_hash and hash so the chain can be checked outside LowRouter. Streamed in keyset pages.
@@ -149,9 +149,9 @@ export async function footprintCsv(db: Db, principal: Principal | null, url: URL
   const body = [FOOTPRINT_HEADER, ...report.rows.map(footprintLine), footprintLine(total)]
     .map((r) => csvRow(r))
     .join('');
-  // The citation is a comment line after the data, as many CSV readers skip it; the same text is in
-  // the footprintReport query and on the report page.
-  return new Response(`${body}${csvRow([`# ${report.citation}`])}`, {
+  // Last, a `citation` row: period column `citation`, the text to quote in the next column (the same
+  // as the footprintReport query's and the report page's).
+  return new Response(`${body}${csvRow(['citation', report.citation])}`, {
     headers: headers('text/csv; charset=utf-8; header=present', 'footprint.csv'),
   });
 }
