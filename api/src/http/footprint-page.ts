@@ -85,12 +85,12 @@ function report(r: FootprintReport, orgName: string, generated: Date): Raw {
 <h2>By model and region</h2>
 ${
   r.rows.length
-    ? html`<div class="table-wrap"><table class="report-table">
+    ? html`<div class="table-wrap"><table class="cards report-table">
 <thead><tr><th scope="col">Model</th><th scope="col">Provider</th><th scope="col">Region</th><th scope="col">Country</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Energy</th><th scope="col" class="num">gCO2e</th><th scope="col" class="num">Tokens estimated</th><th scope="col">Grid factor</th></tr></thead>
 <tbody>
 ${r.rows.map(
   (x) =>
-    html`<tr><td>${x.model ?? '—'}</td><td>${x.provider ?? '—'}</td><td>${x.region ?? '—'}</td><td>${x.country ?? '—'}</td><td class="num">${x.requests}</td><td class="num">${kwhOrWh(x.energyWh)}</td><td class="num">${grams(x.gco2e)}</td><td class="num">${pct(x.tokensEstimatedShare)}</td><td>${x.gridSources.join('; ') || '—'}</td></tr>\n`,
+    html`<tr><td data-label="Model">${x.model ?? '—'}</td><td data-label="Provider">${x.provider ?? '—'}</td><td data-label="Region">${x.region ?? '—'}</td><td data-label="Country">${x.country ?? '—'}</td><td data-label="Requests" class="num">${x.requests}</td><td data-label="Energy" class="num">${kwhOrWh(x.energyWh)}</td><td data-label="gCO2e" class="num">${grams(x.gco2e)}</td><td data-label="Tokens estimated" class="num">${pct(x.tokensEstimatedShare)}</td><td data-label="Grid factor">${x.gridSources.join('; ') || '—'}</td></tr>\n`,
 )}</tbody></table></div>`
     : html`<p>No requests in this period.</p>`
 }
