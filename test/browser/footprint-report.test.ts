@@ -40,4 +40,22 @@ describe.skipIf(!HAVE_CHROMIUM)('footprint report page in Chromium', () => {
       expect(problems).toEqual([]);
     }, 60_000);
   }
+
+  it('settings shows the audit trail to an admin, filtered by action', async () => {
+    const { page, problems } = await h.openSignedIn({ viewport: { width: 1280, height: 900 } });
+    await page.goto('/settings');
+    await page.waitForSelector('#audit tbody tr');
+    await page.fill('input[name="action"]', 'credits.*');
+    await page.click('#audit-trail button[type="submit"]');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#audit tbody tr td[data-label="Action"]')].every(
+        (td) => td.textContent === 'credits.grant',
+      ),
+    );
+    const actions = await page.locator('#audit tbody td[data-label="Action"]').allTextContents();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(['credits.grant']));
+    await page.locator('#audit-trail').screenshot({ path: screenshotPath('settings-audit-1280') });
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
