@@ -28,11 +28,11 @@ export async function seedCatalog(db: Db, catalog: Catalog): Promise<SeedResult>
   const current = await db.select({ value: meta.value }).from(meta).where(eq(meta.key, 'catalog_hash'));
   if (current[0]?.value === hash) return { changed: false, hash };
 
-  await db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
     // Nodes starting together serialise here (the audit lock), and only the first imports.
     await tx.execute(sql`select pg_advisory_xact_lock(7411, 2)`);
     const [again] = await tx.select({ value: meta.value }).from(meta).where(eq(meta.key, 'catalog_hash'));
-    if (again?.value === hash) return;
+    if (again?.value === hash) return false;
     await tx
       .insert(providers)
       .values(
@@ -235,6 +235,7 @@ export async function seedCatalog(db: Db, catalog: Catalog): Promise<SeedResult>
       .insert(meta)
       .values({ key: 'catalog_hash', value: hash })
       .onConflictDoUpdate({ target: meta.key, set: { value: hash, updatedAt: sql`now()` } });
+    return true;
   });
-  return { changed: true, hash };
+  return { changed, hash };
 }
