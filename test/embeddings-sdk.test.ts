@@ -181,6 +181,10 @@ describe.each(testDrivers())('OpenAI SDK embeddings against /v1/embeddings on %s
     expect(got).toEqual(expected);
     expect(got.find((b: any) => b.model === SMALL).embeddingRequests).toBeGreaterThan(0);
     expect(got.find((b: any) => b.model === 'openai/gpt-4o-mini').embeddingRequests).toBe(0);
+    // The rows read back over GraphQL say where they came in.
+    const listed = await g.gql('{ requests(first: 5) { nodes { model surface } } }');
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data.requests.nodes).toContainEqual({ model: SMALL, surface: 'EMBEDDINGS' });
   });
 
   it('cancels the upstream call when the client leaves, records client_disconnected, charges nothing', async () => {
@@ -219,6 +223,8 @@ describe.each(testDrivers())('OpenAI SDK embeddings against /v1/embeddings on %s
       owned_by: 'mistral',
     });
     expect(ids.find((m) => m.id === 'openai/gpt-4o-mini')?.type).toBeUndefined();
+    // And retrieves one by id, as chat models are.
+    expect(await client.models.retrieve(SMALL)).toMatchObject({ id: SMALL, type: 'embedding' });
   });
 
   it('refuses a key without the inference scope', async () => {

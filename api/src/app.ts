@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServerAdapter } from '@whatwg-node/server';
 import { sql } from 'drizzle-orm';
 import { handleExport } from './analytics/export';
+import { handleFootprintPage } from './http/footprint-page';
 import { handleMetrics, metricsAccess } from './analytics/metrics';
 import { createFailedAuthLimiter } from './auth/failed-auth-limiter';
 import { type AuthOutcome, type ClientInfo, clientAddress, createAuthGuard } from './auth/guard';
@@ -193,6 +194,17 @@ export function createApp(deps: AppDeps): App {
             ? refusalResponse(auth.refusal)
             : compressResponse(request, await graphql.fetch(request, auth.principal));
         return withHeaders(await answer, cors.headers(origin));
+      }
+      if (path === '/reports/footprint') {
+        const address = clientAddress(request.headers.get('x-forwarded-for'), client, config.trustProxy);
+        return handleFootprintPage(request, {
+          db: db.db,
+          stylesheets: site.stylesheets,
+          authenticate: async (key) => {
+            const outcome = await authenticate(key, address);
+            return outcome.kind === 'ok' ? outcome.principal : null;
+          },
+        });
       }
       const page = await site.fetch(request);
       if (page) return page;

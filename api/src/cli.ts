@@ -21,6 +21,7 @@ const modules: Record<string, () => Promise<{ run: Run }>> = {
   keys: () => import('./commands/keys'),
   credits: () => import('./commands/credits'),
   usage: () => import('./commands/usage'),
+  audit: () => import('./commands/audit'),
 };
 
 const isHelp = (a: string) => a === '--help' || a === '-h';

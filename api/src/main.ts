@@ -16,6 +16,7 @@ import { type DbHandle, openDb } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedCatalog } from './db/seed';
 import { purgeExpiredAnswers } from './inference/cache';
+import { auditConfigChange } from './audit';
 import { type Logger, createLogger } from './log';
 
 export interface Gateway {
@@ -46,6 +47,10 @@ export async function prepareDatabase(
   await runMigrations(db);
   const seeded = await seedCatalog(db.db, loadCatalog());
   log.info('catalog ready', { changed: seeded.changed, hash: seeded.hash.slice(0, 12) });
+  await auditConfigChange(db.db, {
+    feePercent: config.feePercent,
+    highIntensityThreshold: config.highIntensityThreshold,
+  });
   const secret = await ensureKeySecret(db.db, config);
   const { generatedAdminKey } = await ensureBootstrap(db.db, secret, config);
   return { secret, generatedAdminKey };

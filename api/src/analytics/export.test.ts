@@ -180,9 +180,14 @@ describe.each(testDrivers())('CSV export on %s', (driver) => {
       ['/export/requests.csv?groupBy=day', pa, 400, /unknown parameter groupBy/],
       ['/export/usage.csv?from=yesterday', pa, 400, 'from must be an ISO 8601 date-time, got "yesterday"'],
       ['/export/usage.csv?groupBy=hour', pa, 400, /cannot group by hour/],
-      ['/export/usage.csv?timezone=Europe/Paris', pa, 400, /usage buckets are UTC days/],
+      ['/export/usage.csv?timezone=Asia/Kolkata', pa, 400, /Asia\/Kolkata is \+05:30 from UTC/],
       ['/export/requests.csv?status=failed', pa, 400, 'status is ok or error, got "failed"'],
-      ['/export/nope.csv', pa, 404, /use \/export\/usage.csv or \/export\/requests.csv/],
+      [
+        '/export/nope.csv',
+        pa,
+        404,
+        /use \/export\/usage.csv, \/export\/requests.csv, \/export\/footprint.csv/,
+      ],
     ];
     for (const [path, who, status, message] of cases) {
       const res = await get(path, who);

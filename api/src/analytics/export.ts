@@ -6,7 +6,7 @@
  * Parameters: from, to (ISO 8601; from inclusive, to exclusive), models, providers, regions,
  * countries, apiKeys (comma-separated or repeated), status (ok | error), orgId (instance admin),
  * and for usage.csv groupBy (day, week, month, model, provider, region, country, apiKey, policy;
- * comma-separated) and timezone (UTC only, as `usage`).
+ * comma-separated) and timezone (an IANA zone with whole-hour offsets, as `usage`).
  *
  * Bodies are streamed: requests.csv pulls keyset pages of `chunkSize` rows as the client reads, so an
  * export of millions of rows holds one page in memory. Everything that can be refused (auth, bad
@@ -18,6 +18,7 @@ import type { Db } from '../db/client';
 import { type CsvValue, csvRow } from './csv';
 import { AnalyticsError, badInput, httpStatusOf } from './errors';
 import { type AnalyticsFilter, LIST_FILTERS, readableOrg, validateFilter } from './filter';
+import { auditExport, footprintCsv } from './export-more';
 import { microToUsdString } from './money';
 import { type RequestKey, type RequestRowWithKey, fetchRequests } from './requests-query';
 import { USAGE_GROUP_BY, type UsageBucket, type UsageGroupBy, queryUsage } from './usage-query';
@@ -274,22 +275,33 @@ const jsonError = (status: number, e: { message: string; code: string; field?: s
     },
   });
 
-/** GET /export/usage.csv and /export/requests.csv. */
+/** footprint.csv and the audit trail (export-more.ts). */
+const MORE_EXPORTS = new Map<string, (deps: ExportDeps, url: URL) => Promise<Response>>([
+  ['/export/footprint.csv', (d, u) => footprintCsv(d.db, d.principal, u)],
+  ['/export/audit.csv', (d, u) => auditExport(d.db, d.principal, u, 'csv')],
+  ['/export/audit.jsonl', (d, u) => auditExport(d.db, d.principal, u, 'jsonl')],
+]);
+
+/** GET /export/usage.csv, /export/requests.csv and those above. */
 export async function handleExport(request: Request, deps: ExportDeps): Promise<Response> {
   const url = new URL(request.url);
+  const more = MORE_EXPORTS.get(url.pathname);
   const kind = url.pathname.endsWith('/usage.csv')
     ? 'usage'
     : url.pathname.endsWith('/requests.csv')
       ? 'requests'
-      : null;
+      : more
+        ? 'more'
+        : null;
   if (!kind)
     return jsonError(404, {
       code: 'NOT_FOUND',
-      message: `no export at ${url.pathname}: use /export/usage.csv or /export/requests.csv`,
+      message: `no export at ${url.pathname}: use /export/usage.csv, /export/requests.csv, /export/footprint.csv, /export/audit.csv or /export/audit.jsonl`,
     });
   if (request.method !== 'GET' && request.method !== 'HEAD')
     return jsonError(405, { code: 'METHOD_NOT_ALLOWED', message: `use GET ${url.pathname}` });
   try {
+    if (more) return await more(deps, url);
     return kind === 'usage' ? await usageCsv(deps, url) : await requestsCsv(deps, url);
   } catch (e) {
     if (e instanceof AnalyticsError)

@@ -6,10 +6,12 @@
  * by the (org_id, created_at) index) and merged into the same buckets with UNION ALL, so a "last 24
  * hours" total is exact too.
  *
- * Timezone: buckets are UTC days, weeks (Monday) and months because the rollup is kept per UTC day.
- * A local-time day would straddle two UTC days and could only be answered by scanning every request
- * row of the range, so any other timezone is refused with an error that says so (use `requests` or
- * /export/requests.csv for local-time detail).
+ * Timezone: without one (or with UTC) buckets are UTC days, weeks (Monday) and months from
+ * `usage_daily`. With an IANA zone, buckets are that zone's local days, weeks and months, summed from
+ * `usage_hourly` (whole UTC hours) plus request rows for partial edge hours. A local day is a whole
+ * number of UTC hours exactly when the zone's offset is a whole number of hours, so a zone whose
+ * offset anywhere in the range is not (Asia/Kolkata +05:30, Asia/Kathmandu +05:45) is refused saying
+ * so, as is a name that is not an IANA zone. Daylight-saving days are 23 or 25 hours long and exact.
  *
  * Status: `usage_daily` counts `requests` and `errors` per row but sums tokens, cost, energy and
  * latency over both. So with a status filter, `requests` becomes the matching count (ok: requests -
@@ -18,7 +20,7 @@
  */
 import { type SQL, inArray, sql } from 'drizzle-orm';
 import { type Db, resultRows } from '../db/client';
-import { requests, usageDaily } from '../db/schema';
+import { requests, usageDaily, usageHourly } from '../db/schema';
 import { AnalyticsError, badInput } from './errors';
 import { type AnalyticsFilter, listOrNull, validateFilter } from './filter';
 
@@ -79,12 +81,69 @@ export const DEFAULT_MAX_BUCKETS = 10_000;
 const DAY_MS = 86_400_000;
 const UTC_NAMES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z', '+00:00', 'utc+0', 'zulu', 'universal']);
 
-export function checkTimezone(tz: string | null | undefined): void {
-  if (tz == null || UTC_NAMES.has(tz.trim().toLowerCase())) return;
-  throw badInput(
-    'timezone',
-    `usage buckets are UTC days: the daily rollup is kept per UTC day, so ${JSON.stringify(tz)} days would need a scan of every request row. Leave timezone out or pass UTC; for local-time detail read requests or /export/requests.csv`,
-  );
+const HOUR_MS = 3_600_000;
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at `ms`, in minutes (Europe/Paris in July: 120). */
+export function zoneOffsetMinutes(tz: string, ms: number): number {
+  let f = offsetFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' });
+    if (offsetFormats.size > 1000) offsetFormats.clear();
+    offsetFormats.set(tz, f);
+  }
+  const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name);
+  if (!m) throw new Error(`unexpected offset name ${name}`);
+  if (!m[1]) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]) + Number(m[4] ?? 0) / 60;
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/**
+ * Checks `tz` for a usage query over [fromMs, toMs) and returns the canonical zone name, or null for
+ * UTC (answered from the daily rollup). Offsets are sampled every 6 hours across the range and at
+ * both ends: an offset period shorter than that does not exist in the IANA database.
+ */
+export function checkTimezone(
+  tz: string | null | undefined,
+  fromMs: number | null = null,
+  toMs: number | null = null,
+): string | null {
+  if (tz == null || UTC_NAMES.has(tz.trim().toLowerCase())) return null;
+  // The name as given (ICU would say Asia/Calcutta for Asia/Kolkata); PostgreSQL knows both.
+  const zone = tz.trim();
+  let resolved: string;
+  try {
+    // Offsets such as +01:00 are refused: PostgreSQL reads them POSIX-style (sign inverted).
+    if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) throw new RangeError(zone);
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw badInput(
+      'timezone',
+      `${JSON.stringify(tz.slice(0, 64))} is not an IANA time zone; use a name such as Europe/Paris, America/New_York or UTC`,
+    );
+  }
+  if (resolved === 'UTC' || resolved === 'Etc/UTC') return null;
+  const now = Date.now();
+  const to = toMs ?? now + DAY_MS;
+  const from = fromMs ?? Math.min(to, now) - 400 * DAY_MS;
+  const step = Math.max(6 * HOUR_MS, Math.ceil((to - from) / 20_000));
+  for (let t = from; ; t = Math.min(t + step, to - 1)) {
+    const off = zoneOffsetMinutes(zone, t);
+    if (off % 60 !== 0) {
+      const sign = off < 0 ? '-' : '+';
+      const a = Math.abs(off);
+      const shown = `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(Math.round(a % 60)).padStart(2, '0')}`;
+      throw badInput(
+        'timezone',
+        `${zone} is ${shown} from UTC on ${new Date(t).toISOString().slice(0, 10)}, not a whole number of hours: usage is rolled up per UTC hour, so its local days cannot be summed exactly. Use a zone with a whole-hour offset or UTC, or read requests / /export/requests.csv for local-time detail`,
+      );
+    }
+    if (t >= to - 1) break;
+  }
+  return zone;
 }
 
 const MEASURE_COLUMNS = [
@@ -108,41 +167,48 @@ const MEASURE_COLUMNS = [
   ['embeddingRequests', 'embedding_requests'],
 ] as const satisfies readonly (readonly [keyof UsageMeasures, string])[];
 
-/** The same dimension read from the rollup and from a request row ('' = none in both). */
-const DIMENSIONS: Record<UsageGroupBy, { rollup: SQL; raw: SQL; date: boolean }> = {
-  day: {
-    rollup: sql`${usageDaily.day}`,
-    raw: sql`(${requests.createdAt} at time zone 'UTC')::date`,
-    date: true,
-  },
-  week: {
-    rollup: sql`date_trunc('week', ${usageDaily.day}::timestamp)::date`,
-    raw: sql`date_trunc('week', ${requests.createdAt} at time zone 'UTC')::date`,
-    date: true,
-  },
-  month: {
-    rollup: sql`date_trunc('month', ${usageDaily.day}::timestamp)::date`,
-    raw: sql`date_trunc('month', ${requests.createdAt} at time zone 'UTC')::date`,
-    date: true,
-  },
-  model: { rollup: sql`${usageDaily.modelId}`, raw: sql`coalesce(${requests.modelId}, '')`, date: false },
-  provider: {
-    rollup: sql`${usageDaily.providerId}`,
-    raw: sql`coalesce(${requests.providerId}, '')`,
-    date: false,
-  },
-  region: { rollup: sql`${usageDaily.regionId}`, raw: sql`coalesce(${requests.regionId}, '')`, date: false },
-  country: { rollup: sql`${usageDaily.country}`, raw: sql`coalesce(${requests.country}, '')`, date: false },
-  apiKey: { rollup: sql`${usageDaily.apiKeyId}`, raw: sql`${requests.apiKeyId}`, date: false },
-  policy: { rollup: sql`${usageDaily.policyId}`, raw: sql`coalesce(${requests.policyId}, '')`, date: false },
-};
+type Dimension = { rollup: SQL; raw: SQL; date: boolean };
 
-/** How [from, to) splits into whole UTC days (rollup) and partial edge ranges (request rows). */
-export function splitRange(from: Date | null | undefined, to: Date | null | undefined) {
+/**
+ * The same dimension read from the rollup and from a request row ('' = none in both): UTC days from
+ * usage_daily when `tz` is null, else local days of `tz` from usage_hourly.
+ */
+function dimensions(tz: string | null): Record<UsageGroupBy, Dimension> {
+  const R = tz ? usageHourly : usageDaily;
+  const at = (col: SQL) => (tz ? sql`(${col} at time zone ${tz})` : sql`(${col} at time zone 'UTC')`);
+  const rollupDay = tz ? sql`${at(sql`${usageHourly.hour}`)}::date` : sql`${usageDaily.day}`;
+  return {
+    day: { rollup: rollupDay, raw: sql`${at(sql`${requests.createdAt}`)}::date`, date: true },
+    week: {
+      rollup: sql`date_trunc('week', ${rollupDay}::timestamp)::date`,
+      raw: sql`date_trunc('week', ${at(sql`${requests.createdAt}`)})::date`,
+      date: true,
+    },
+    month: {
+      rollup: sql`date_trunc('month', ${rollupDay}::timestamp)::date`,
+      raw: sql`date_trunc('month', ${at(sql`${requests.createdAt}`)})::date`,
+      date: true,
+    },
+    model: { rollup: sql`${R.modelId}`, raw: sql`coalesce(${requests.modelId}, '')`, date: false },
+    provider: { rollup: sql`${R.providerId}`, raw: sql`coalesce(${requests.providerId}, '')`, date: false },
+    region: { rollup: sql`${R.regionId}`, raw: sql`coalesce(${requests.regionId}, '')`, date: false },
+    country: { rollup: sql`${R.country}`, raw: sql`coalesce(${requests.country}, '')`, date: false },
+    apiKey: { rollup: sql`${R.apiKeyId}`, raw: sql`${requests.apiKeyId}`, date: false },
+    policy: { rollup: sql`${R.policyId}`, raw: sql`coalesce(${requests.policyId}, '')`, date: false },
+  };
+}
+
+const DIMENSIONS_UTC = dimensions(null);
+
+/**
+ * How [from, to) splits into whole UTC days (or hours: `unitMs`) read from the rollup and partial
+ * edge ranges read from request rows.
+ */
+export function splitRange(from: Date | null | undefined, to: Date | null | undefined, unitMs = DAY_MS) {
   const f = from?.getTime() ?? null;
   const t = to?.getTime() ?? null;
-  const dayFrom = f === null ? null : Math.ceil(f / DAY_MS) * DAY_MS;
-  const dayTo = t === null ? null : Math.floor(t / DAY_MS) * DAY_MS;
+  const dayFrom = f === null ? null : Math.ceil(f / unitMs) * unitMs;
+  const dayTo = t === null ? null : Math.floor(t / unitMs) * unitMs;
   if (f !== null && t !== null && dayFrom! >= dayTo!) {
     return { days: null, raw: [[f, t]] as [number, number][] };
   }
@@ -157,7 +223,10 @@ const isoTs = (ms: number) => new Date(ms).toISOString();
 
 export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> {
   validateFilter(q.filter);
-  checkTimezone(q.timezone);
+  const tz = checkTimezone(q.timezone, q.filter.from?.getTime() ?? null, q.filter.to?.getTime() ?? null);
+  const DIMENSIONS = tz ? dimensions(tz) : DIMENSIONS_UTC;
+  const R = tz ? usageHourly : usageDaily;
+  const rollupName = tz ? 'usage_hourly' : 'usage_daily';
   const groupBy = [...new Set(q.groupBy)];
   const maxBuckets = q.maxBuckets ?? DEFAULT_MAX_BUCKETS;
   const f = q.filter;
@@ -169,34 +238,42 @@ export async function queryUsage(db: Db, q: UsageQuery): Promise<UsageBucket[]> 
     countries: listOrNull(f.countries),
     apiKeys: listOrNull(f.apiKeys),
   };
-  const { days, raw } = splitRange(f.from, f.to);
+  const { days, raw } = splitRange(f.from, f.to, tz ? HOUR_MS : DAY_MS);
   const branches: SQL[] = [];
 
   if (days) {
-    const where: SQL[] = [sql`${usageDaily.orgId} = ${q.orgId}`];
-    if (days.from !== null) where.push(sql`${usageDaily.day} >= ${isoDay(days.from)}::date`);
-    if (days.to !== null) where.push(sql`${usageDaily.day} < ${isoDay(days.to)}::date`);
-    if (lists.models) where.push(inArray(usageDaily.modelId, lists.models));
-    if (lists.providers) where.push(inArray(usageDaily.providerId, lists.providers));
-    if (lists.regions) where.push(inArray(usageDaily.regionId, lists.regions));
-    if (lists.countries) where.push(inArray(usageDaily.country, lists.countries));
-    if (lists.apiKeys) where.push(inArray(usageDaily.apiKeyId, lists.apiKeys));
-    if (status === 'ok') where.push(sql`${usageDaily.requests} > ${usageDaily.errors}`);
-    if (status === 'error') where.push(sql`${usageDaily.errors} > 0`);
+    const where: SQL[] = [sql`${R.orgId} = ${q.orgId}`];
+    if (days.from !== null)
+      where.push(
+        tz
+          ? sql`${usageHourly.hour} >= ${isoTs(days.from)}::timestamptz`
+          : sql`${usageDaily.day} >= ${isoDay(days.from)}::date`,
+      );
+    if (days.to !== null)
+      where.push(
+        tz
+          ? sql`${usageHourly.hour} < ${isoTs(days.to)}::timestamptz`
+          : sql`${usageDaily.day} < ${isoDay(days.to)}::date`,
+      );
+    if (lists.models) where.push(inArray(R.modelId, lists.models));
+    if (lists.providers) where.push(inArray(R.providerId, lists.providers));
+    if (lists.regions) where.push(inArray(R.regionId, lists.regions));
+    if (lists.countries) where.push(inArray(R.country, lists.countries));
+    if (lists.apiKeys) where.push(inArray(R.apiKeyId, lists.apiKeys));
+    if (status === 'ok') where.push(sql`${R.requests} > ${R.errors}`);
+    if (status === 'error') where.push(sql`${R.errors} > 0`);
     const counts =
       status === 'ok'
-        ? sql`${usageDaily.requests} - ${usageDaily.errors} as r, 0 as e`
+        ? sql`${R.requests} - ${R.errors} as r, 0 as e`
         : status === 'error'
-          ? sql`${usageDaily.errors} as r, ${usageDaily.errors} as e`
-          : sql`${usageDaily.requests} as r, ${usageDaily.errors} as e`;
+          ? sql`${R.errors} as r, ${R.errors} as e`
+          : sql`${R.requests} as r, ${R.errors} as e`;
     const cols = [
       ...groupBy.map((g, i) => sql`${DIMENSIONS[g].rollup} as ${sql.raw(`g${i}`)}`),
       counts,
-      ...(status ? [] : MEASURE_COLUMNS.map(([, c]) => sql.raw(`usage_daily.${c} as ${c}`))),
+      ...(status ? [] : MEASURE_COLUMNS.map(([, c]) => sql.raw(`${rollupName}.${c} as ${c}`))),
     ];
-    branches.push(
-      sql`select ${sql.join(cols, sql`, `)} from ${usageDaily} where ${sql.join(where, sql` and `)}`,
-    );
+    branches.push(sql`select ${sql.join(cols, sql`, `)} from ${R} where ${sql.join(where, sql` and `)}`);
   }
 
   if (raw.length) {

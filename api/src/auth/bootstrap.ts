@@ -2,11 +2,12 @@
  * First start: a default organisation and the instance admin key. The key comes from
  * LOWROUTER_ADMIN_KEY when set; otherwise it is generated and printed once, never again.
  */
+import { audit } from '../audit';
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
-import { apiKeys, auditLog, meta, organizations } from '../db/schema';
+import { apiKeys, meta, organizations } from '../db/schema';
 import { newId } from '../ids';
 import { SCOPES, displayPrefix, generateApiKey, hashApiKey } from './keys';
 
@@ -62,7 +63,7 @@ export async function ensureBootstrap(
       scopes: [...SCOPES],
       instanceAdmin: true,
     });
-    await tx.insert(auditLog).values({
+    await audit(tx, {
       orgId: DEFAULT_ORG_ID,
       actorKeyId: null,
       action: 'apiKey.create',

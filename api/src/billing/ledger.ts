@@ -6,10 +6,11 @@
  * credit that is not there. Settlement debits the actual charge and releases what was held in the
  * statement that records the request (record.ts).
  */
+import { audit } from '../audit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, resultRows } from '../db/client';
 import { reserveSql } from '../db/queries/credit';
-import { auditLog, creditLedger, creditReservations, organizations } from '../db/schema';
+import { creditLedger, creditReservations, organizations } from '../db/schema';
 
 export type ReserveResult =
   | {
@@ -143,7 +144,7 @@ export async function grantCredit(
       .select({ balance: organizations.balanceMicro })
       .from(organizations)
       .where(eq(organizations.id, g.orgId));
-    await tx.insert(auditLog).values({
+    await audit(tx, {
       orgId: g.orgId,
       actorKeyId: g.actorKeyId,
       action: `credits.${g.kind}`,
@@ -177,7 +178,7 @@ export async function sweepReservations(
         .update(organizations)
         .set({ reservedMicro: sql`${organizations.reservedMicro} - ${r.amountMicro}` })
         .where(eq(organizations.id, r.orgId));
-      await tx.insert(auditLog).values({
+      await audit(tx, {
         orgId: r.orgId,
         actorKeyId: null,
         action: 'credits.reservation_released',

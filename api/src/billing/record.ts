@@ -8,7 +8,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { recordBatchSql } from '../db/queries/credit';
-import { requests, usageDaily } from '../db/schema';
+import { requests, usageDaily, usageHourly } from '../db/schema';
 import { settleCredit } from './ledger';
 
 export type RequestInsert = typeof requests.$inferInsert;
@@ -77,12 +77,14 @@ export async function recordBatch(
   const releases: string[] = [];
   const shrinks = new Map<string, number>();
   const rollups = new Map<string, Record<string, unknown>>();
+  const hourly = new Map<string, Record<string, unknown>>();
   for (const it of items) {
     rows.push(requestJson(it.row));
     if (it.releaseReservation) releases.push(it.row.id);
     if (it.lease && it.lease.shrinkMicro > 0)
       shrinks.set(it.lease.leaseId, (shrinks.get(it.lease.leaseId) ?? 0) + it.lease.shrinkMicro);
-    addRollup(rollups, it.row);
+    addRollup(rollups, it.row, 'day');
+    addRollup(hourly, it.row, 'hour');
   }
   await db.execute(
     recordBatchSql(
@@ -91,6 +93,7 @@ export async function recordBatch(
       JSON.stringify(releases),
       JSON.stringify([...shrinks].map(([lease_id, amount]) => ({ lease_id, amount }))),
       JSON.stringify([...rollups.values()]),
+      JSON.stringify([...hourly.values()]),
     ),
   );
 }
@@ -108,12 +111,25 @@ function requestJson(row: RequestInsert): Record<string, unknown> {
   return out;
 }
 
-const ROLLUP_COLUMNS = Object.values(getTableColumns(usageDaily)).map((c) => c.name);
+const ROLLUP_COLUMNS = {
+  day: Object.values(getTableColumns(usageDaily)).map((c) => c.name),
+  hour: Object.values(getTableColumns(usageHourly)).map((c) => c.name),
+};
 
-/** Adds a row's counts to its rollup bucket (UTC day × org × key × policy × model × provider × region). */
-function addRollup(acc: Map<string, Record<string, unknown>>, row: RequestInsert): void {
+/** Start of the UTC hour of a timestamp, ISO 8601. */
+export const utcHour = (d: Date) => `${d.toISOString().slice(0, 13)}:00:00.000Z`;
+
+/**
+ * Adds a row's counts to its rollup bucket (UTC day or hour × org × key × policy × model × provider ×
+ * region), so each batch writes one rollup row per bucket, not one per request.
+ */
+function addRollup(
+  acc: Map<string, Record<string, unknown>>,
+  row: RequestInsert,
+  period: 'day' | 'hour',
+): void {
   const key = {
-    day: utcDay(row.createdAt),
+    [period]: period === 'day' ? utcDay(row.createdAt) : utcHour(row.createdAt),
     org_id: row.orgId,
     api_key_id: row.apiKeyId,
     policy_id: row.policyId ?? '',
@@ -148,7 +164,7 @@ function addRollup(acc: Map<string, Record<string, unknown>>, row: RequestInsert
   const cur = acc.get(id);
   if (!cur) {
     const bucket: Record<string, unknown> = {};
-    for (const c of ROLLUP_COLUMNS) bucket[c] = (key as Record<string, unknown>)[c] ?? add[c] ?? 0;
+    for (const c of ROLLUP_COLUMNS[period]) bucket[c] = (key as Record<string, unknown>)[c] ?? add[c] ?? 0;
     acc.set(id, bucket);
     return;
   }

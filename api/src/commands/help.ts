@@ -72,6 +72,27 @@ Refused while a gateway serves the embedded directory: stop it, import, start it
 `,
     },
   },
+  audit: {
+    summary: 'audit verify: check the audit trail hash chain, report the first broken entry',
+    help: `usage: lowrouter audit verify [--json]
+
+Subcommands:
+  verify   check the audit trail's hash chain and report the first broken entry
+`,
+    subcommands: {
+      verify: `usage: lowrouter audit verify [--json]
+
+Checks the audit trail's hash chain (every entry's hash covers the previous entry's hash and the
+entry's content) from the first entry to the last, and reports the first broken entry: its id,
+time and what did not match.
+  --json    print the result as one JSON object
+Exit status: 0 the chain is intact, 1 it is broken, 2 bad usage.
+Keep the head hash it prints somewhere else: removing the newest entries leaves a shorter chain
+that still verifies, and only a head you kept shows it.
+${DATA}
+`,
+    },
+  },
   orgs: {
     summary: 'orgs create|list: organisations',
     help: `usage: lowrouter orgs <create|list> [options]

@@ -336,6 +336,10 @@ export const requests = pgTable(
     avoidedEnergyWhMax: doublePrecision('avoided_energy_wh_max'),
     avoidedGco2eMin: doublePrecision('avoided_gco2e_min'),
     avoidedGco2eMax: doublePrecision('avoided_gco2e_max'),
+    /** Year of the grid factor the estimate used (grid_source names its publisher). */
+    gridYear: integer('grid_year'),
+    /** The catalog the request was routed and estimated with: `<catalog hash, 12>[+<grid import id>]`. */
+    catalogVersion: text('catalog_version'),
   },
   (t) => [
     primaryKey({ columns: [t.createdAt, t.id] }),
@@ -408,6 +412,54 @@ export const responseCache = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.key] }), index('response_cache_expires_idx').on(t.expiresAt)],
 );
 
+/**
+ * Rollup by UTC hour, same keys and sums as usage_daily: local-time days of every zone whose offset is
+ * a whole number of hours are exact sums of hours (api/src/analytics/usage-query.ts).
+ */
+export const usageHourly = pgTable(
+  'usage_hourly',
+  {
+    hour: ts('hour').notNull(),
+    orgId: text('org_id').notNull(),
+    apiKeyId: text('api_key_id').notNull(),
+    policyId: text('policy_id').notNull().default(''),
+    modelId: text('model_id').notNull().default(''),
+    providerId: text('provider_id').notNull().default(''),
+    regionId: text('region_id').notNull().default(''),
+    country: text('country').notNull().default(''),
+    requests: integer('requests').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    cachedInputTokens: bigint('cached_input_tokens', { mode: 'number' }).notNull().default(0),
+    reasoningTokens: bigint('reasoning_tokens', { mode: 'number' }).notNull().default(0),
+    upstreamCostMicro: micro('upstream_cost_micro').notNull().default(0),
+    chargeMicro: micro('charge_micro').notNull().default(0),
+    energyWhMin: doublePrecision('energy_wh_min').notNull().default(0),
+    energyWhMax: doublePrecision('energy_wh_max').notNull().default(0),
+    gco2eMin: doublePrecision('gco2e_min').notNull().default(0),
+    gco2eMax: doublePrecision('gco2e_max').notNull().default(0),
+    latencyMsSum: bigint('latency_ms_sum', { mode: 'number' }).notNull().default(0),
+    cacheHits: integer('cache_hits').notNull().default(0),
+    costSavedMicro: micro('cost_saved_micro').notNull().default(0),
+    avoidedEnergyWhMin: doublePrecision('avoided_energy_wh_min').notNull().default(0),
+    avoidedEnergyWhMax: doublePrecision('avoided_energy_wh_max').notNull().default(0),
+    avoidedGco2eMin: doublePrecision('avoided_gco2e_min').notNull().default(0),
+    avoidedGco2eMax: doublePrecision('avoided_gco2e_max').notNull().default(0),
+    embeddingRequests: integer('embedding_requests').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.orgId, t.hour, t.apiKeyId, t.policyId, t.modelId, t.providerId, t.regionId, t.country],
+    }),
+  ],
+);
+
+/**
+ * Append-only (triggers refuse UPDATE, DELETE and TRUNCATE) and hash-chained: `hash` covers
+ * `prev_hash` and the entry's canonical content (api/src/audit.ts). Entries written before the chain
+ * existed have null hashes.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -420,8 +472,12 @@ export const auditLog = pgTable(
     targetId: text('target_id'),
     details: jsonb('details').notNull().default({}),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Hash of the entry before this one (64 zeros for the first), hex SHA-256. */
+    prevHash: text('prev_hash'),
+    /** SHA-256 of prev_hash and this entry's canonical content, hex. */
+    hash: text('hash'),
   },
-  (t) => [index('audit_log_org_idx').on(t.orgId, t.id)],
+  (t) => [index('audit_log_org_idx').on(t.orgId, t.id), uniqueIndex('audit_log_hash_idx').on(t.hash)],
 );
 
 export type ProviderRow = typeof providers.$inferSelect;
@@ -433,4 +489,5 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type RoutingPolicyRow = typeof routingPolicies.$inferSelect;
 export type RequestRow = typeof requests.$inferSelect;
 export type UsageDailyRow = typeof usageDaily.$inferSelect;
+export type UsageHourlyRow = typeof usageHourly.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;

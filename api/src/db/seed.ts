@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '@lowrouter/shared';
 import { usdToMicro } from '@lowrouter/shared';
-import { eq, notInArray, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { audit } from '../audit';
 import type { Db } from './client';
 import { endpoints, gridFactorVersions, meta, models, providers, regions } from './schema';
 
@@ -27,7 +28,11 @@ export async function seedCatalog(db: Db, catalog: Catalog): Promise<SeedResult>
   const current = await db.select({ value: meta.value }).from(meta).where(eq(meta.key, 'catalog_hash'));
   if (current[0]?.value === hash) return { changed: false, hash };
 
-  await db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
+    // Nodes starting together serialise here (the audit lock), and only the first imports.
+    await tx.execute(sql`select pg_advisory_xact_lock(7411, 2)`);
+    const [again] = await tx.select({ value: meta.value }).from(meta).where(eq(meta.key, 'catalog_hash'));
+    if (again?.value === hash) return false;
     await tx
       .insert(providers)
       .values(
@@ -206,12 +211,33 @@ export async function seedCatalog(db: Db, catalog: Catalog): Promise<SeedResult>
         ),
       });
     const ids = catalog.endpoints.map((e) => e.id);
-    await tx.update(endpoints).set({ active: false }).where(notInArray(endpoints.id, ids));
+    const deactivated = await tx
+      .update(endpoints)
+      .set({ active: false })
+      .where(and(notInArray(endpoints.id, ids), eq(endpoints.active, true)))
+      .returning({ id: endpoints.id });
+    await audit(tx, {
+      orgId: null,
+      actorKeyId: null,
+      action: 'catalog.import',
+      targetType: 'catalog',
+      targetId: hash.slice(0, 12),
+      details: {
+        hash,
+        previousHash: current[0]?.value ?? null,
+        providers: catalog.providers.length,
+        regions: catalog.regions.length,
+        models: catalog.models.length,
+        endpoints: catalog.endpoints.length,
+        endpointsDeactivated: deactivated.map((e) => e.id).slice(0, 100),
+      },
+    });
 
     await tx
       .insert(meta)
       .values({ key: 'catalog_hash', value: hash })
       .onConflictDoUpdate({ target: meta.key, set: { value: hash, updatedAt: sql`now()` } });
+    return true;
   });
-  return { changed: true, hash };
+  return { changed, hash };
 }

@@ -8,10 +8,11 @@
  *  - region_id: a catalog region id (`aws-bedrock:eu-west-3`); or
  *  - country: ISO 3166-1 alpha-2; applies to every region in that country without a region line.
  */
+import { audit } from '../audit';
 import { randomBytes } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { auditLog, gridFactorVersions, meta, regions } from '../db/schema';
+import { gridFactorVersions, meta, regions } from '../db/schema';
 
 export interface GridFactorLine {
   line: number;
@@ -181,7 +182,7 @@ export async function applyGridImport(
         })
         .where(eq(regions.id, regionId));
     }
-    await tx.insert(auditLog).values({
+    await audit(tx, {
       orgId: null,
       actorKeyId: meta_.actorKeyId ?? null,
       action: 'grid.import',

@@ -18,5 +18,6 @@ import './types/usage';
 import './types/credits';
 import './types/audit-log';
 import './types/instance';
+import './types/footprint';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -66,6 +66,8 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   // usage() refuses more than its own bucket limit, and a bucket holds only ranges (no links):
   // counted once, as before, so a dashboard query stays cheap.
   'Query.usage': { per: 1 },
+  // footprintReport refuses more than its row limit; a row holds only ranges and strings.
+  'FootprintReport.rows': { per: 1 },
   'Query.apiKeys': { per: UNPAGED_LIST_ESTIMATE },
   'Query.routingPolicies': { per: UNPAGED_LIST_ESTIMATE },
   'Query.organizations': { per: UNPAGED_LIST_ESTIMATE },

@@ -234,6 +234,8 @@ export interface SiteOptions {
 export interface Site {
   /** The page or asset for a GET/HEAD request, or null when the path is not the site's. */
   fetch(request: Request): Promise<Response | null>;
+  /** The stylesheets of the built pages (none while web/ is not built), for other server pages. */
+  stylesheets(): Promise<string[]>;
 }
 
 export function createSite(opts: SiteOptions): Site {
@@ -296,6 +298,7 @@ export function createSite(opts: SiteOptions): Site {
   };
 
   return {
+    stylesheets: async () => (await getDist())?.stylesheets ?? [],
     async fetch(request) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return null;
       const path = new URL(request.url).pathname;

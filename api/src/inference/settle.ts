@@ -100,6 +100,8 @@ export function settlement(ctx: SettleContext) {
       totalParamsMaxB: eco.inputs.totalParamsB.max,
       ecoConfidence: eco.block.confidence,
       methodologyVersion: eco.block.methodology,
+      gridYear: eco.block.gridYear,
+      catalogVersion: info.catalogVersion ?? null,
       // Why the usage or the charge is not the upstream's, for whoever reads the row later.
       route:
         problems.length || charge.note

@@ -30,6 +30,8 @@ export interface EndpointInfo {
   region: RegionRow;
   candidate: RankCandidate;
   credentials: ProviderCredentials | undefined;
+  /** The catalog these figures come from, `<catalog hash, 12>[+<grid import id>]`, stored on request rows. */
+  catalogVersion?: string;
 }
 
 export interface RoutingTables {
@@ -54,8 +56,17 @@ async function readVersion(db: Db): Promise<string> {
     .join(';');
 }
 
+/** `catalog_hash=…;catalog_version=…` → `<hash, 12>[+<grid import id>]`. */
+export function catalogVersionOf(version: string): string {
+  const kv = new Map(version.split(';').map((p) => p.split('=', 2) as [string, string]));
+  const hash = (kv.get('catalog_hash') ?? 'unknown').slice(0, 12);
+  const grid = kv.get('catalog_version');
+  return grid ? `${hash}+${grid}` : hash;
+}
+
 export async function loadRoutingTables(db: Db, credentials: ResolvedCredentials): Promise<RoutingTables> {
   const version = await readVersion(db);
+  const catalogVersion = catalogVersionOf(version);
   const [ps, rs, ms, es] = await Promise.all([
     db.select().from(providers),
     db.select().from(regions),
@@ -112,6 +123,7 @@ export async function loadRoutingTables(db: Db, credentials: ResolvedCredentials
       region,
       candidate,
       credentials: credentials.get(provider.id),
+      catalogVersion,
     });
   }
   const modelAliases = new Map<string, string>();

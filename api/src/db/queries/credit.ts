@@ -15,7 +15,8 @@ function statement<A extends unknown[]>(parts: readonly string[]): (...args: A) 
 }
 
 const ROLLUP_KEY = 'org_id, day, api_key_id, policy_id, model_id, provider_id, region_id, country';
-const ROLLUP_SUMS = [
+const HOURLY_KEY = 'org_id, hour, api_key_id, policy_id, model_id, provider_id, region_id, country';
+const SUM_COLUMNS = [
   'requests',
   'errors',
   'input_tokens',
@@ -36,20 +37,21 @@ const ROLLUP_SUMS = [
   'avoided_gco2e_min',
   'avoided_gco2e_max',
   'embedding_requests',
-]
-  .map((c) => `${c} = usage_daily.${c} + excluded.${c}`)
-  .join(', ');
+];
+const sums = (table: string) => SUM_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+const ROLLUP_SUMS = sums('usage_daily');
+const HOURLY_SUMS = sums('usage_hourly');
 
 /**
  * One batch of finished requests, in ONE statement (atomic by itself, one round trip):
  *   request rows (every column, snake_case; charge_micro is what is debited), whether to debit them
  *   (false when the caller wrote the ledger row itself), ids of exact reservations to release, lease
  *   holds to shrink [{lease_id, amount}] (one entry per lease), usage_daily increments pre-aggregated
- *   per rollup key.
+ *   per rollup key, and usage_hourly increments pre-aggregated per hourly key.
  * Debits are derived from the rows; reserved_micro drops by what was actually released or shrunk.
  */
 export const recordBatchSql = statement<
-  [rows: string, debits: boolean, releases: string, shrinks: string, rollups: string]
+  [rows: string, debits: boolean, releases: string, shrinks: string, rollups: string, hourly: string]
 >([
   `with rows as (select * from jsonb_populate_recordset(null::requests, `,
   `::jsonb)),
@@ -82,6 +84,11 @@ export const recordBatchSql = statement<
     insert into usage_daily select * from jsonb_populate_recordset(null::usage_daily, `,
   `::jsonb)
     on conflict (${ROLLUP_KEY}) do update set ${ROLLUP_SUMS}
+  ),
+  rollh as (
+    insert into usage_hourly select * from jsonb_populate_recordset(null::usage_hourly, `,
+  `::jsonb)
+    on conflict (${HOURLY_KEY}) do update set ${HOURLY_SUMS}
   )
   select (select count(*) from org)::int as orgs, (select count(*) from shr)::int as leases`,
 ]);

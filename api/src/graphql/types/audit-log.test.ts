@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '../../audit';
 import { type TestOrg, createOrgWithKeys } from '../../analytics/test-helpers';
 import { type TestDb, openTestDb, testDrivers } from '../../db/testing';
 import { type TestApp, createTestApp } from '../../test-helpers';
@@ -12,6 +13,8 @@ const AUDIT = `query($orgId: ID, $first: Int, $after: String, $instanceWide: Boo
 
 describe.each(testDrivers())('audit log on %s', (driver) => {
   let t: TestDb;
+  const FILTERED = `query($action: String, $actor: ID, $from: DateTime, $to: DateTime) {
+    auditLog(first: 50, action: $action, actor: $actor, from: $from, to: $to) { edges { node { action hash prevHash } } } }`;
   let a: TestApp;
   let A: TestOrg;
   let B: TestOrg;
@@ -21,9 +24,13 @@ describe.each(testDrivers())('audit log on %s', (driver) => {
     a = await createTestApp(t);
     A = await createOrgWithKeys(a, 'Org A');
     B = await createOrgWithKeys(a, 'Org B');
-    await t.handle.exec(
-      `insert into audit_log (org_id, action, target_type, details) values (null, 'grid.import', 'grid', '{}')`,
-    );
+    await audit(t.handle.db, {
+      orgId: null,
+      actorKeyId: null,
+      action: 'grid.import',
+      targetType: 'grid',
+      targetId: null,
+    });
   });
   afterAll(() => t.cleanup());
 
@@ -46,7 +53,19 @@ describe.each(testDrivers())('audit log on %s', (driver) => {
     const wide = await a.gql(AUDIT, { instanceWide: true }, A.adminKey);
     expect(wide.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'instanceWide' });
     const ok = await a.gql(AUDIT, { instanceWide: true });
-    expect(ok.data.auditLog.edges.map((e: any) => e.node.action)).toEqual(['grid.import']);
+    // Newest first: the grid import, then the catalog import audited at start.
+    expect(ok.data.auditLog.edges.map((e: any) => e.node.action)).toEqual(['grid.import', 'catalog.import']);
+  });
+
+  it('filters by action (name or prefix.*), actor and date', async () => {
+    const byAction = await a.gql(FILTERED, { action: 'organization.*' }, A.adminKey);
+    expect(byAction.data.auditLog.edges.map((e: any) => e.node.action)).toEqual(['organization.create']);
+    const none = await a.gql(FILTERED, { actor: 'key_nobody' }, A.adminKey);
+    expect(none.data.auditLog.edges).toEqual([]);
+    const future = await a.gql(FILTERED, { from: '2999-01-01T00:00:00Z' }, A.adminKey);
+    expect(future.data.auditLog.edges).toEqual([]);
+    const all = await a.gql(FILTERED, { to: '2999-01-01T00:00:00Z' }, A.adminKey);
+    expect(all.data.auditLog.edges.every((e: any) => /^[0-9a-f]{64}$/.test(e.node.hash))).toBe(true);
   });
 
   it("isolation: a key of organisation B sees nothing of A's audit trail, and cannot name A", async () => {

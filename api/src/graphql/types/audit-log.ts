@@ -2,10 +2,10 @@
  * `auditLog(first, after, orgId)`: the admin actions on an organisation (keys, policies, credit
  * grants), newest first, keyset on id (audit_log_org_idx is (org_id, id)). Admin scope.
  */
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, desc, lt } from 'drizzle-orm';
+import { auditWhere } from '../../analytics/export-more';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../../analytics/cursor';
-import { AnalyticsError, badInput } from '../../analytics/errors';
-import { readableOrg } from '../../analytics/filter';
+import { badInput } from '../../analytics/errors';
 import { resolveOrGraphQLError } from '../../analytics/graphql-errors';
 import { type AuditLogRow, auditLog } from '../../db/schema';
 import { builder } from '../builder';
@@ -16,6 +16,14 @@ const AuditEntryRef = builder.objectRef<AuditLogRow>('AuditEntry').implement({
   fields: (t) => ({
     id: t.id({ description: 'Entry id; newer entries have larger ids.', resolve: (e) => String(e.id) }),
     organizationId: t.exposeID('orgId', { nullable: true, description: 'Null for instance-wide actions.' }),
+    prevHash: t.exposeString('prevHash', {
+      nullable: true,
+      description: 'Hash of the entry before (hex SHA-256); null for entries older than the chain.',
+    }),
+    hash: t.exposeString('hash', {
+      nullable: true,
+      description: 'SHA-256 of prevHash and this entry (see `lowrouter audit verify`).',
+    }),
     actorKeyId: t.exposeID('actorKeyId', { nullable: true, description: 'Null for the system itself.' }),
     action: t.exposeString('action', { description: 'e.g. apiKey.create, credits.grant.' }),
     targetType: t.exposeString('targetType', {
@@ -46,18 +54,17 @@ builder.queryField('auditLog', (t) =>
       orgId: t.arg.id({ description: 'Another organisation: instance admin only.' }),
       instanceWide: t.arg.boolean({
         defaultValue: false,
-        description: 'The instance-wide actions (grid imports) instead: instance admin only.',
+        description:
+          'The instance-wide actions (grid imports, catalog imports, configuration) instead: instance admin only.',
       }),
+      actor: t.arg.id({ description: 'Only actions by this key id.' }),
+      action: t.arg.string({ description: 'Only this action (apiKey.create) or prefix (credits.*).' }),
+      from: t.arg({ type: 'DateTime', description: 'Inclusive.' }),
+      to: t.arg({ type: 'DateTime', description: 'Exclusive.' }),
     },
-    resolve: (_r, { first, after, orgId, instanceWide }, ctx) =>
+    resolve: (_r, { first, after, orgId, instanceWide, actor, action, from, to }, ctx) =>
       resolveOrGraphQLError(async () => {
-        const org = readableOrg(ctx.principal, orgId, 'admin');
-        if (instanceWide && !ctx.principal!.instanceAdmin)
-          throw new AnalyticsError(
-            'FORBIDDEN',
-            'only the instance admin can read instance-wide actions',
-            'instanceWide',
-          );
+        const where = auditWhere(ctx.principal, { orgId, instanceWide, actor, action, from, to });
         const n = pageSize(first);
         let afterId: number | null = null;
         if (after) {
@@ -69,12 +76,7 @@ builder.queryField('auditLog', (t) =>
         const rows = await ctx.db
           .select()
           .from(auditLog)
-          .where(
-            and(
-              instanceWide ? isNull(auditLog.orgId) : eq(auditLog.orgId, org),
-              afterId === null ? undefined : lt(auditLog.id, afterId),
-            ),
-          )
+          .where(and(where, afterId === null ? undefined : lt(auditLog.id, afterId)))
           .orderBy(desc(auditLog.id))
           .limit(n + 1);
         return toPage(rows, n, (e) => encodeCursor('audit', [e.id]));

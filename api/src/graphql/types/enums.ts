@@ -67,12 +67,14 @@ export function errorKindOf(kind: string | null | undefined): ErrorKindValue | n
   return Object.hasOwn(ERROR_KINDS, kind) ? (kind as ErrorKindValue) : 'other';
 }
 
-export const RequestSurfaceEnum = closedEnum<'rest' | 'graphql'>(
+export type RequestSurfaceValue = 'rest' | 'graphql' | 'embeddings';
+export const RequestSurfaceEnum = closedEnum<RequestSurfaceValue>(
   'RequestSurface',
   'Where the request came in.',
   {
-    rest: 'The HTTP API under /v1.',
+    rest: 'The HTTP API under /v1 (chat completions, messages, responses).',
     graphql: 'The GraphQL `complete` mutation.',
+    embeddings: 'POST /v1/embeddings (encoder calls: no eco estimate).',
   },
 );
 

@@ -16,6 +16,7 @@ import {
   RequestStatusEnum,
   type RequestStatusValue,
   RequestSurfaceEnum,
+  type RequestSurfaceValue,
   errorKindOf,
 } from './enums';
 import { MinMaxRef, RangeRef } from './scalars';
@@ -267,9 +268,9 @@ export const RequestRef = builder.objectRef<R>('Request').implement({
     endpointId: t.exposeID('endpointId', { description: 'Endpoint that served it.', nullable: true }),
     apiKeyId: t.exposeID('apiKeyId', { description: 'Key that sent it.' }),
     surface: t.field({
-      description: 'REST (/v1) or GraphQL (complete).',
+      description: 'REST (/v1), GraphQL (complete) or embeddings (/v1/embeddings).',
       type: RequestSurfaceEnum,
-      resolve: (r) => r.surface as 'rest' | 'graphql',
+      resolve: (r) => r.surface as RequestSurfaceValue,
     }),
     stream: t.exposeBoolean('stream', { description: 'True when the client asked for a stream.' }),
     usage: t.field({ description: 'Tokens charged.', type: RequestUsageRef, resolve: (r) => r }),

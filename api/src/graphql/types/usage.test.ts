@@ -256,12 +256,17 @@ describe.each(testDrivers())('usage analytics on %s', (driver) => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.status' });
   });
 
-  it('buckets are UTC: timezone UTC is accepted, any other is refused saying why', async () => {
+  it('buckets are local days of whole-hour zones; a half-hour zone is refused saying why', async () => {
     const utc = await a.gql(COUNTS, { timezone: 'UTC' }, A.readKey);
     expect(utc.data.usage[0].requests).toBe(400);
     const paris = await a.gql(COUNTS, { timezone: 'Europe/Paris', groupBy: ['DAY'] }, A.readKey);
-    expect(paris.errors?.[0]?.message).toMatch(/usage buckets are UTC days/);
-    expect(paris.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timezone' });
+    expect(paris.errors).toBeUndefined();
+    expect(paris.data.usage.reduce((n: number, b: { requests: number }) => n + b.requests, 0)).toBe(400);
+    const kolkata = await a.gql(COUNTS, { timezone: 'Asia/Kolkata', groupBy: ['DAY'] }, A.readKey);
+    expect(kolkata.errors?.[0]?.message).toMatch(
+      /Asia\/Kolkata is \+05:30 from UTC on .*not a whole number of hours/,
+    );
+    expect(kolkata.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timezone' });
   });
 
   it('refuses from after to, and needs a key with read scope', async () => {

@@ -215,7 +215,7 @@ builder.queryField('usage', (t) =>
   t.field({
     type: [UsageBucketRef],
     description:
-      "The organisation's usage in buckets (read scope), from the daily rollup. No groupBy gives one bucket: the totals. Buckets are UTC; timezone must be UTC or left out.",
+      "The organisation's usage in buckets (read scope), from the daily rollup (UTC) or the hourly one (timezone). No groupBy gives one bucket: the totals. Day, week and month buckets are UTC unless timezone names an IANA zone with whole-hour offsets in the range (Europe/Paris, America/New_York); others (Asia/Kolkata) are refused saying why.",
     args: {
       filter: t.arg({
         description: 'Dates, models, providers, regions, countries, keys, status.',
@@ -225,7 +225,9 @@ builder.queryField('usage', (t) =>
         description: 'Dimensions to group by, in order; none gives one bucket, the totals.',
         type: [UsageGroupByEnum],
       }),
-      timezone: t.arg.string({ description: 'UTC only: the rollup is kept per UTC day.' }),
+      timezone: t.arg.string({
+        description: 'IANA zone for day, week and month buckets (default UTC); whole-hour offsets only.',
+      }),
     },
     resolve: (_r, { filter, groupBy, timezone }, ctx, info) =>
       resolveOrGraphQLError(() => {
