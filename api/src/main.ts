@@ -50,6 +50,7 @@ export async function prepareDatabase(
   await auditConfigChange(db.db, {
     feePercent: config.feePercent,
     highIntensityThreshold: config.highIntensityThreshold,
+    cacheHitPrice: config.cacheHitPrice,
   });
   const secret = await ensureKeySecret(db.db, config);
   const { generatedAdminKey } = await ensureBootstrap(db.db, secret, config);
