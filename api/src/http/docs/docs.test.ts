@@ -2,12 +2,15 @@ import { loadCatalog } from '@lowrouter/data';
 import { METHODOLOGY } from '@lowrouter/shared';
 import { Kind, parse, validate } from 'graphql/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_HELP } from '../../commands/help';
 import { loadConfig } from '../../config';
 import { seedCatalog } from '../../db/seed';
 import { type TestDb, openTestDb } from '../../db/testing';
 import { schema } from '../../graphql/index';
 import { PolicyKind, RouteOverride } from '../../routing/policy';
+import { MAX_EMBEDDING_INPUTS } from '../embeddings';
 import { escapeHtml } from '../pages/layout';
+import { NO_STORAGE } from '../responses-wire';
 import { referenceTypes } from './graphql-reference';
 import { DOCS, createDocs, loadDocsContext, renderDoc, renderedPaths } from './index';
 import type { DocsContext } from './context';
@@ -169,6 +172,32 @@ describe('figures read from the running configuration', () => {
     const above = (threshold: number) =>
       loadCatalog().regions.filter((r) => r.gridIntensity.gco2ePerKwh > threshold).length;
     expect(routing2).toContain(`${above(321)} of ${loadCatalog().regions.length} catalog regions`);
+  });
+
+  it('the response cache, /metrics and the embeddings limit follow the configuration and the code', async () => {
+    const b = createDocs({
+      db: t.handle.db,
+      config: loadConfig({
+        LOWROUTER_CACHE_HIT_PRICE: '0.25',
+        LOWROUTER_CACHE_MAX_TTL_SECONDS: '3600',
+        LOWROUTER_METRICS_PUBLIC: 'true',
+      }),
+    });
+    const rest = pages.get('/docs/api/rest')!;
+    const rest2 = (await b.render('/docs/api/rest', []))!;
+    expect(rest).toContain('A hit costs 0% of the original charge');
+    expect(rest2).toContain('A hit costs 25% of the original charge');
+    expect(rest2).toContain(`at most ${(3600).toLocaleString('en-GB')} s`);
+    expect(rest).toContain(`at most ${MAX_EMBEDDING_INPUTS.toLocaleString('en-GB')} non-empty strings`);
+    expect(rest).toContain(escapeHtml(NO_STORAGE));
+    const credits2 = (await b.render('/docs/guides/credits-and-billing', []))!;
+    expect(credits2).toContain('charged <strong>25%</strong> of the original answer’s charge');
+    const hosting = pages.get('/docs/guides/self-hosting')!;
+    const hosting2 = (await b.render('/docs/guides/self-hosting', []))!;
+    expect(hosting).toContain('(this instance: key required)');
+    expect(hosting2).toContain('(this instance: public)');
+    for (const name of ['orgs', 'keys', 'credits', 'usage', 'audit'])
+      expect(hosting).toContain(`<td>${escapeHtml(COMMAND_HELP[name]!.summary)}</td>`);
   });
 
   it('answers null for paths that are not docs pages', async () => {

@@ -49,6 +49,8 @@ export interface DocsFacts {
   endpoints: number;
   /** Models per capability tier, for auto mode. */
   tiers: { tier: string; models: number }[];
+  /** Regions whose location is only assumed (no provider page documents it). */
+  assumedRegions: number;
   /** Regions whose grid intensity is strictly above the running threshold. */
   highIntensityRegions: number;
   /** Grid sources in use, most regions first. */
@@ -102,41 +104,53 @@ export async function loadDocsFacts(db: Db, highIntensityThreshold: number): Pro
       .innerJoin(models, eq(models.id, endpoints.modelId))
       .innerJoin(providers, eq(providers.id, endpoints.providerId))
       .innerJoin(regions, eq(regions.id, endpoints.regionId));
-  const [[prov], [reg], [mod], [ep], tiers, [high], gridSources, [imported], [ecoExample], [holdExample]] =
-    await Promise.all([
-      db
-        .select({ n: count, selfHosted: sql<number>`count(*) filter (where ${providers.selfHosted})::int` })
-        .from(providers),
-      db.select({ n: count, countries: sql<number>`count(distinct ${regions.country})::int` }).from(regions),
-      db
-        .select({ n: sql<number>`count(distinct ${endpoints.modelId})::int` })
-        .from(endpoints)
-        .where(eq(endpoints.active, true)),
-      db.select({ n: count }).from(endpoints).where(eq(endpoints.active, true)),
-      db
-        .select({ tier: models.tier, models: count })
-        .from(models)
-        .groupBy(models.tier)
-        .orderBy(asc(models.tier)),
-      db.select({ n: count }).from(regions).where(gt(regions.gridGco2ePerKwh, highIntensityThreshold)),
-      db
-        .select({ source: regions.gridSource, year: regions.gridYear, regions: count })
-        .from(regions)
-        .groupBy(regions.gridSource, regions.gridYear)
-        .orderBy(desc(count), asc(regions.gridSource)),
-      db.select({ n: count }).from(regions).where(sql`${regions.gridOrigin} <> 'catalog'`),
-      exampleQuery()
-        .where(and(eq(endpoints.active, true), eq(models.paramsConfidence, 'disclosed')))
-        .orderBy(asc(models.totalParamsMaxB), asc(endpoints.id))
-        .limit(1),
-      exampleQuery()
-        .where(eq(endpoints.active, true))
-        .orderBy(
-          desc(sql`${models.maxOutputTokens}::bigint * ${endpoints.outputMicroPerMTok}`),
-          asc(endpoints.id),
-        )
-        .limit(1),
-    ]);
+  const [
+    [prov],
+    [reg],
+    [mod],
+    [ep],
+    tiers,
+    [high],
+    gridSources,
+    [imported],
+    [ecoExample],
+    [holdExample],
+    [assumed],
+  ] = await Promise.all([
+    db
+      .select({ n: count, selfHosted: sql<number>`count(*) filter (where ${providers.selfHosted})::int` })
+      .from(providers),
+    db.select({ n: count, countries: sql<number>`count(distinct ${regions.country})::int` }).from(regions),
+    db
+      .select({ n: sql<number>`count(distinct ${endpoints.modelId})::int` })
+      .from(endpoints)
+      .where(eq(endpoints.active, true)),
+    db.select({ n: count }).from(endpoints).where(eq(endpoints.active, true)),
+    db
+      .select({ tier: models.tier, models: count })
+      .from(models)
+      .groupBy(models.tier)
+      .orderBy(asc(models.tier)),
+    db.select({ n: count }).from(regions).where(gt(regions.gridGco2ePerKwh, highIntensityThreshold)),
+    db
+      .select({ source: regions.gridSource, year: regions.gridYear, regions: count })
+      .from(regions)
+      .groupBy(regions.gridSource, regions.gridYear)
+      .orderBy(desc(count), asc(regions.gridSource)),
+    db.select({ n: count }).from(regions).where(sql`${regions.gridOrigin} <> 'catalog'`),
+    exampleQuery()
+      .where(and(eq(endpoints.active, true), eq(models.paramsConfidence, 'disclosed')))
+      .orderBy(asc(models.totalParamsMaxB), asc(endpoints.id))
+      .limit(1),
+    exampleQuery()
+      .where(eq(endpoints.active, true))
+      .orderBy(
+        desc(sql`${models.maxOutputTokens}::bigint * ${endpoints.outputMicroPerMTok}`),
+        asc(endpoints.id),
+      )
+      .limit(1),
+    db.select({ n: count }).from(regions).where(eq(regions.locationConfidence, 'assumed')),
+  ]);
   return {
     providers: prov?.n ?? 0,
     selfHostedProviders: prov?.selfHosted ?? 0,
@@ -145,6 +159,7 @@ export async function loadDocsFacts(db: Db, highIntensityThreshold: number): Pro
     models: mod?.n ?? 0,
     endpoints: ep?.n ?? 0,
     tiers,
+    assumedRegions: assumed?.n ?? 0,
     highIntensityRegions: high?.n ?? 0,
     gridSources,
     importedGridRegions: imported?.n ?? 0,

@@ -1,7 +1,10 @@
 /** The guides: credits and billing, self-hosting, BI tools. */
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../analytics/cursor';
 import { EXPORT_COLUMNS } from '../../../analytics/export';
+import { GENESIS_HASH } from '../../../audit';
+import { COMMAND_HELP } from '../../../commands/help';
 import { createGatewayMetrics } from '../../../analytics/metrics';
+import { FOOTPRINT_GROUP_BY, FOOTPRINT_PERIODS } from '../../../analytics/footprint';
 import { USAGE_GROUP_BY } from '../../../analytics/usage-query';
 import { creditHold, insufficientCreditsMessage } from '../../../billing/credit-hold';
 import { maxChargeMicro } from '../../../billing/price';
@@ -71,6 +74,8 @@ export function creditsPage(ctx: DocsContext): Raw {
 ${holdExample(ctx)}
 <h2 id="fee">The fee</h2>
 <p>This instance charges <strong>${percent(fee)}</strong> on top of the upstream price (<code>LOWROUTER_FEE_PERCENT</code>, default ${percent(ctx.defaults.feePercent)}). A request’s charge is the upstream price of the tokens it used (input, cached input and cache writes at their own prices, output), plus the fee on that amount, each rounded half up to the micro-dollar. The response shows the total in <code>usage.cost</code> (USD); the request row keeps the upstream cost and the charge apart.</p>
+<h2 id="cache-hits">Response-cache hits</h2>
+<p>A request answered from the opt-in <a href="/docs/api/rest#cache">response cache</a> makes no upstream call. On this instance it is charged <strong>${percent(+(ctx.config.cacheHitPrice * 100).toFixed(4))}</strong> of the original answer’s charge (<code>LOWROUTER_CACHE_HIT_PRICE</code>, a share from 0 to 1, default ${n(ctx.defaults.cacheHitPrice)}): that share of what the first request was charged, fee included, rounded to the micro-dollar. A hit that costs something needs the credit for it, like any request (402 otherwise). The request row keeps the difference as <code>cacheCostSavedUsd</code>, and <code>usage</code> sums it.</p>
 <h2 id="402">402: insufficient credits</h2>
 <p>When the hold does not fit in the organisation’s available credit (balance minus what other requests in flight hold), the request is refused before it is sent, with HTTP <code>402</code> in OpenAI’s error envelope (<code>type</code> and <code>code</code> <code>insufficient_credits</code>) or the <code>InsufficientCredits</code> result of the GraphQL <code>complete</code> mutation. The message says how much the request would hold and why (its output allowance times the output price, plus its input bound and the fee), how much is available, and the largest <code>max_tokens</code> that fits; the body carries the same figures in <code>hold</code>, <code>availableUsd</code> and <code>requiredUsd</code>. Nothing is charged for a refused request.</p>
 <p>What to do:</p>
@@ -88,6 +93,9 @@ ${code(`mutation {
     ... on Error { message }
   }
 }`)}
+<p>On the gateway’s machine, the operator CLI does the same (<code>--note</code> is optional; <code>credits balance</code> prints the balance):</p>
+${code(`${PNPM} lowrouter credits grant --org org_default --usd 10`)}
+<p>It runs the same operation as the mutation: through the running gateway with <code>LOWROUTER_ADMIN_KEY</code> when one serves the embedded data directory, otherwise on the database directly, audited with actor <code>cli</code>. See <a href="/docs/guides/self-hosting#cli">the operator CLI</a>.</p>
 <p><code>amountUsd</code> is more than 0 with at most 6 decimals. Any key with the <code>read</code> scope reads its organisation’s balance and ledger with <code>credits { balanceUsd ledger { … } }</code>.</p>
 <h2 id="exports">Exports for finance</h2>
 <p>Two CSV exports, streamed, for any key with the <code>read</code> scope (the instance admin may pass <code>orgId</code>):</p>
@@ -97,6 +105,9 @@ ${code(`mutation {
 </ul>
 <p>Money columns are USD with six decimals, exact. See <a href="/docs/guides/bi">BI tools</a> for filters and examples.</p>`;
 }
+
+/** The operator CLI's commands the self-hosting page lists (their summaries come from help.ts). */
+const OPERATOR_COMMANDS = ['orgs', 'keys', 'credits', 'usage', 'audit'] as const;
 
 export function selfHostingPage(ctx: DocsContext): Raw {
   const d = ctx.defaults;
@@ -171,6 +182,21 @@ export function selfHostingPage(ctx: DocsContext): Raw {
       String(d.trustProxy),
       'Count failures under the last X-Forwarded-For hop; only behind a proxy that appends it.',
     ],
+    [
+      'LOWROUTER_CACHE_HIT_PRICE',
+      `${d.cacheHitPrice}`,
+      `Share of the original charge a response-cache hit costs (0 free … 1 full price). This instance: ${c.cacheHitPrice}.`,
+    ],
+    [
+      'LOWROUTER_CACHE_MAX_TTL_SECONDS',
+      `${d.cacheMaxTtlSeconds}`,
+      'Longest a cached answer is kept, seconds (caps cache.ttlSeconds and a key’s setting).',
+    ],
+    [
+      'LOWROUTER_METRICS_PUBLIC',
+      String(d.metricsPublic),
+      'true serves /metrics without a key; otherwise it needs a key with the read scope.',
+    ],
     ['LOWROUTER_LOG_LEVEL', d.logLevel, 'debug, info, warn, error or silent; JSON lines on stderr.'],
     [
       'LOWROUTER_CORS_ORIGINS',
@@ -193,6 +219,10 @@ export function selfHostingPage(ctx: DocsContext): Raw {
       'Override a provider’s base URL (required for self-hosted vLLM and Ollama).',
     ],
   ];
+  const operatorCommands = OPERATOR_COMMANDS.flatMap((name) => {
+    const h = COMMAND_HELP[name];
+    return h ? [[name, h] as const] : [];
+  });
   return html`<h1>Self-hosting</h1>
 <p class="lead">One Node.js process (or one per core), one database, configured by environment variables.</p>
 <h2 id="configuration">Configuration</h2>
@@ -204,11 +234,25 @@ ${rows.map(([v, def, m]) => html`<tr><td data-label="Variable"><code>${v}</code>
 </table></div>
 <p>An endpoint whose provider has no credentials is reported unavailable and never called. ${n(ctx.facts.selfHostedProviders)} catalog providers are self-hosted (vLLM, Ollama): give them a base URL.</p>
 <h2 id="postgresql">PostgreSQL</h2>
-<p>Without <code>DATABASE_URL</code>, LowRouter runs PGlite, an embedded PostgreSQL, in <code>${d.dataDir}/</code>: good for one machine and one process. For production, point <code>DATABASE_URL</code> at PostgreSQL:</p>
+<p>Without <code>DATABASE_URL</code>, LowRouter runs PGlite, an embedded PostgreSQL, in <code>${d.dataDir}/</code>: good for one machine and one process. One process owns an embedded data directory at a time: PGlite keeps its database in the memory of the process that opened it, so two processes on one directory would overwrite each other’s files. The owner holds a lock the kernel releases when the process ends, however it ends (a crash leaves no stale lock to clear), and a second <code>pnpm start</code>, <code>migrate</code> or <code>grid import</code> on that directory is refused with a message naming the process that holds it. Stop the gateway for those, or use the operator CLI, which goes through it (below). For production, point <code>DATABASE_URL</code> at PostgreSQL:</p>
 ${code(`DATABASE_URL=postgres://lowrouter:secret@db.internal:5432/lowrouter \\
 LOWROUTER_KEY_SECRET=$(openssl rand -hex 32) \\
 ${PNPM} start`)}
 <p>On PostgreSQL, <code>pnpm start</code> runs migrations and the catalog import once, then forks one worker per core (<code>LOWROUTER_WORKERS</code>) on the same port; a worker that dies is replaced, and the <code>x-lowrouter-node</code> header names the process that answered. Request rows are partitioned by month, so <code>LOWROUTER_RETENTION_MONTHS</code> drops old months cheaply. Behind PgBouncer in transaction mode set <code>LOWROUTER_PG_PREPARE=false</code>.</p>
+<h2 id="cli">The operator CLI</h2>
+<p>Day-to-day administration works from a shell on the gateway’s machine, without a browser:</p>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Command</th><th scope="col">What it does</th></tr></thead>
+<tbody>
+${operatorCommands.map(([name, h]) => html`<tr><td><code>pnpm lowrouter ${name}</code></td><td>${h.summary}</td></tr>\n`)}</tbody>
+</table></div>
+<p>For example, <code>pnpm lowrouter credits grant --org org_default --usd 10</code>, <code>pnpm lowrouter keys create --org org_default --name app --scopes inference</code> (the new key is printed once) or <code>pnpm lowrouter usage --by model</code>. Every command and subcommand takes <code>--help</code>, which prints its usage and touches nothing; an unknown flag exits 2 with the usage line. <code>orgs</code>, <code>keys</code>, <code>credits</code> and <code>usage</code> run the same GraphQL operations as the API: on the database directly when no process owns it (<code>DATABASE_URL</code>, else the data directory), audited with actor <code>cli</code>; through the running gateway, with <code>LOWROUTER_ADMIN_KEY</code>, when a gateway serves the embedded directory (refused without the key, since that directory has one owner).</p>
+<h2 id="audit">The audit trail</h2>
+<p>Changes that matter are appended to the <code>audit_log</code> table: keys, routing policies, credit grants, organisations, grid and catalog imports, and configuration that affects billing or routing (the fee, the high-intensity threshold). The database keeps it append-only: triggers refuse <code>UPDATE</code>, <code>DELETE</code> and <code>TRUNCATE</code> on it.</p>
+<p>Entries are also hash-chained, so an edit made behind the triggers’ back (by someone who can disable them) is found. Each entry’s <code>hash</code> is the SHA-256 of the previous entry’s hash (${n(GENESIS_HASH.length)} zeros for the first), a newline, and the canonical JSON of the entry’s columns (id, time, organisation, actor key, action, target and details, keys sorted); appends are serialised by an advisory lock, so two gateways on one PostgreSQL cannot fork the chain.</p>
+${code(`${PNPM} lowrouter audit verify`)}
+<p>checks the chain from first entry to last and prints the head hash, or the first broken entry (id, time, what did not match) with exit status 1 (<code>--json</code> for a machine-readable result). Keep the printed head somewhere else: removing the newest entries leaves a shorter chain that still verifies, and only a head you kept shows it.</p>
+<p>An admin key exports the trail, oldest first with each entry’s <code>prev_hash</code> and <code>hash</code>, as <code>GET /export/audit.csv</code> or <code>GET /export/audit.jsonl</code>, filtered by <code>actor</code>, <code>action</code> (<code>credits.*</code> matches a prefix), <code>from</code> and <code>to</code>; GraphQL <code>auditLog</code> reads it too.</p>
 <h2 id="backups">Backups</h2>
 <ul>
 <li><strong>PostgreSQL</strong>: back up the database with your usual tools (<code>pg_dump</code>, or base backups with WAL archiving). Everything LowRouter keeps is in it: organisations, hashed keys, the credit ledger, requests and their estimates, rollups, the audit log, the catalog and grid imports.</li>
@@ -216,12 +260,13 @@ ${PNPM} start`)}
 <li>Keep <code>LOWROUTER_KEY_SECRET</code> with the backup (or the generated one is in the database): without it no API key verifies.</li>
 </ul>
 <h2 id="metrics">Metrics and health</h2>
-<p><code>GET /metrics</code> serves Prometheus text; <code>GET /healthz</code> answers while the process is alive and <code>GET /readyz</code> while the database answers (503 otherwise). The metrics:</p>
+<p><code>GET /metrics</code> serves Prometheus text to an API key with the <code>read</code> scope (401 without a key, 403 without the scope), so point your scraper at it with a read key as a bearer token; set <code>LOWROUTER_METRICS_PUBLIC=true</code> to serve it without one (this instance: ${c.metricsPublic ? 'public' : 'key required'}). <code>GET /healthz</code> answers while the process is alive and <code>GET /readyz</code> while the database answers (503 otherwise). The metrics:</p>
 <div class="table-wrap"><table>
 <thead><tr><th scope="col">Metric</th><th scope="col">Meaning</th></tr></thead>
 <tbody>
 ${metrics.map((m) => html`<tr><td><code>${m.name}</code></td><td>${m.help}</td></tr>\n`)}</tbody>
 </table></div>
+<p>The public page <a href="/footprint">/footprint</a> shows the instance’s requests, energy and gCO2e across all organisations, none named; <code>LOWROUTER_PUBLIC_FOOTPRINT=false</code> answers 404 there instead (this instance: ${c.publicFootprint ? 'served' : 'off'}).</p>
 <p>Logs are JSON lines on stderr at <code>LOWROUTER_LOG_LEVEL</code>; secrets (keys, provider credentials) never appear in them, and every unexpected error is logged under the request id the client received.</p>
 <h2 id="upgrades">Upgrades</h2>
 <ol>
@@ -247,6 +292,7 @@ ${code(`curl -H "Authorization: Bearer $LOWROUTER_READ_KEY" \\
 <li><code>/export/requests.csv</code> takes ${EXPORT_COLUMNS.requestsParams.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}.</li>
 <li>Lists (<code>models</code>, <code>providers</code>, …) are comma-separated; dates are ISO 8601; <code>status</code> is <code>ok</code> or <code>error</code>. A bad parameter answers 400 naming it.</li>
 </ul>
+<p><code>/export/footprint.csv</code> is the footprint report below as CSV, with a <code>total</code> row and a <code>citation</code> row: <code>from</code> and <code>to</code> (<code>YYYY-MM-DD</code>), optional <code>period</code> (${FOOTPRINT_PERIODS.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}) and <code>groupBy</code> (${FOOTPRINT_GROUP_BY.join(', ')}).</p>
 <p>Tools that cannot send a header can go through a small proxy, or read the CSV a scheduled job saves.</p>
 <h2 id="graphql">GraphQL</h2>
 <p>For tools with a GraphQL connector, or your own scripts: <code>usage</code> returns sums per bucket, <code>requests</code> one row per request (pages of ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}, with a cursor).</p>
@@ -257,11 +303,30 @@ ${code(`query {
     energyWh { min max mid } gco2e { min max mid }
   }
 }`)}
+<p>Each bucket also counts <code>embeddingRequests</code> (calls to <code>/v1/embeddings</code>, which carry no energy or carbon figure) and what the response cache saved: <code>cacheHits</code>, <code>cacheCostSavedUsd</code>, <code>cacheAvoidedEnergyWh</code> and <code>cacheAvoidedGco2e</code>.</p>
+${code(`query {
+  usage(filter: { from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z" },
+        groupBy: [DAY], timezone: "Europe/Paris") {
+    day requests embeddingRequests cacheHits cacheCostSavedUsd
+    cacheAvoidedEnergyWh { min max mid } cacheAvoidedGco2e { min max mid }
+  }
+}`)}
+<h2 id="footprint-report">Footprint reports</h2>
+<p>For sustainability reporting, <code>footprintReport</code> sums energy and gCO2e per UTC month, quarter or year, optionally split by ${FOOTPRINT_GROUP_BY.map((g, i) => html`${i ? ', ' : ''}<code>${g.replace(/([A-Z])/g, '_$1').toUpperCase()}</code>`)}, and says what each figure rests on: the methodology versions, grid sources and years, catalog versions, and the share of requests whose tokens were estimated. It carries a <code>citation</code> to quote beside the figures and the <code>limits</code> of the estimate.</p>
+${code(`query {
+  footprintReport(period: QUARTER, from: "2026-01-01", to: "2027-01-01", groupBy: [MODEL]) {
+    citation limits
+    rows { period model requests energyWh { min max mid } gco2e { min max mid }
+           methodologyVersions gridSources tokensEstimatedShare }
+    totals { requests energyWh { min max mid } gco2e { min max mid } }
+  }
+}`)}
+<p>The same report is a printable page at <a href="/reports/footprint">/reports/footprint</a> (paste a read key in its form; the key travels in the request body, never in the URL) and a CSV at <code>/export/footprint.csv</code>.</p>
 <p>Every type and field is described in the <a href="/docs/api/graphql">GraphQL reference</a>; the schema is also committed as <code>api/schema.graphql</code> for tools that import SDL.</p>
 <h2 id="reading">Reading the figures</h2>
 <ul>
 <li>Money is exact: USD with six decimals, summed from integer micro-USD.</li>
 <li>Energy (Wh) and gCO2e are ranges: sum <code>min</code> with <code>min</code> and <code>max</code> with <code>max</code>; <code>mid</code> is their midpoint. They are estimates; see <a href="/docs/sustainable-ai/sustainability-first">what is not measured</a>.</li>
-<li>Buckets are UTC days (the rollup is kept per UTC day); <code>timezone</code> accepts only UTC. For local-time detail, read <code>requests</code> or <code>/export/requests.csv</code>, whose timestamps are UTC.</li>
+<li>Buckets are UTC days, weeks and months unless <code>usage</code> gets a <code>timezone</code>: an IANA zone such as <code>Europe/Paris</code> or <code>America/New_York</code>, whose local days are summed exactly from an hourly rollup. Only zones whose offset is a whole number of hours throughout the range are accepted; others (<code>Asia/Kolkata</code>) are refused with a message saying so. Request timestamps (<code>requests</code>, <code>/export/requests.csv</code>) are UTC.</li>
 </ul>`;
 }

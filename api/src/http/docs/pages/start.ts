@@ -67,6 +67,8 @@ ${code(`${PNPM} install\n${PNPM} start`)}
 ${code(`curl ${base}/graphql \\
   -H "Authorization: Bearer $LOWROUTER_ADMIN_KEY" -H 'content-type: application/json' \\
   -d '{"query":"mutation { grantCredits(orgId: \\"org_default\\", amountUsd: 5) { __typename ... on GrantCreditsSuccess { balanceUsd } } }"}'`)}
+<p>Or, on the machine that runs the gateway, with the operator CLI. While the gateway from step 1 runs, the command goes through it, so set <code>LOWROUTER_ADMIN_KEY</code> to the admin key first; with no gateway running it writes to the database directly. Either way the grant is a ledger entry and an audit-log entry:</p>
+${code(`${PNPM} lowrouter credits grant --org org_default --usd 10`)}
 <h2 id="openai-sdk">4. Call it with the openai SDK</h2>
 <p>Any OpenAI client works: point its base URL at <code>${base}/v1</code> and give it a LowRouter key with the <code>inference</code> scope.</p>
 ${code(`import OpenAI from 'openai';
