@@ -47,11 +47,12 @@ describe.skipIf(!HAVE_CHROMIUM)('footprint report page in Chromium', () => {
     await page.waitForSelector('#audit tbody tr');
     await page.fill('input[name="action"]', 'credits.*');
     await page.click('#audit-trail button[type="submit"]');
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('#audit tbody tr td[data-label="Action"]')].every(
-        (td) => td.textContent === 'credits.grant',
-      ),
-    );
+    // The filter clears the table and reloads it: wait for rows again, all of the filtered action
+    // (on an empty table `every` is vacuously true, which raced the reload).
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('#audit tbody tr td[data-label="Action"]')];
+      return cells.length > 0 && cells.every((td) => td.textContent === 'credits.grant');
+    });
     const actions = await page.locator('#audit tbody td[data-label="Action"]').allTextContents();
     expect(actions.length).toBeGreaterThan(0);
     expect(new Set(actions)).toEqual(new Set(['credits.grant']));
