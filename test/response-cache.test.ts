@@ -245,7 +245,7 @@ describe.each(testDrivers())('response cache on %s', (driver) => {
   });
 
   it('does not serve an answer from an endpoint the request may no longer use (residency)', async () => {
-    const { key } = await newOrgKey('Cache residency');
+    const { key, orgId } = await newOrgKey('Cache residency');
     const c = sdk(key);
     const messages = fresh();
     const first = await ask(c, {
@@ -256,13 +256,33 @@ describe.each(testDrivers())('response cache on %s', (driver) => {
     });
     const servedCountry = first.data.route.country as string;
     const elsewhere = servedCountry === 'US' ? 'EU' : 'US';
-    const created = await g.gql(
-      `mutation($input: RoutingPolicyInput!) { createRoutingPolicy(input: $input, makeDefault: true) {
-        __typename ... on Error { message } } }`,
-      { input: { name: 'moved', kind: 'prefer-low-carbon', allowedRegions: [elsewhere] } },
-      key,
-    );
-    expect(created.data.createRoutingPolicy.__typename).toBe('RoutingPolicySuccess');
+    const makeDefault = (residency: 'strict' | 'lenient') =>
+      g.gql(
+        `mutation($input: RoutingPolicyInput!) { createRoutingPolicy(input: $input, makeDefault: true) {
+          __typename ... on Error { message } } }`,
+        {
+          input: {
+            name: `moved ${residency}`,
+            kind: 'prefer-low-carbon',
+            allowedRegions: [elsewhere],
+            residency,
+          },
+        },
+        key,
+      );
+    // Strict residency (the default) may leave no endpoint at all: the request is refused, never
+    // answered from the stored answer of a region it may no longer use.
+    expect((await makeDefault('strict')).data.createRoutingPolicy.__typename).toBe('RoutingPolicySuccess');
+    const refused = await ask(c, {
+      model: 'lowrouter/auto',
+      messages,
+      temperature: 0,
+      cache: { ttlSeconds: 600 },
+    }).catch((err) => err);
+    if (refused instanceof Error) expect((refused as any).status).toBe(503);
+    else expect(refused.response.headers.get('x-lowrouter-cache')).toBe('miss');
+    // Lenient: served again, elsewhere, by an upstream: a miss.
+    expect((await makeDefault('lenient')).data.createRoutingPolicy.__typename).toBe('RoutingPolicySuccess');
     const again = await ask(c, {
       model: 'lowrouter/auto',
       messages,
@@ -271,6 +291,10 @@ describe.each(testDrivers())('response cache on %s', (driver) => {
     });
     expect(again.response.headers.get('x-lowrouter-cache')).toBe('miss');
     expect(again.data.route.country).not.toBe(servedCountry);
+    const hits = await sql('select count(*)::int as n from requests where org_id = $1 and cache_hit', [
+      orgId,
+    ]);
+    expect((hits[0] as any).n).toBe(0);
   });
 
   it('the GraphQL complete mutation uses the cache too', async () => {
