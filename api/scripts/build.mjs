@@ -28,6 +28,7 @@ const INPUTS = [
   join(ROOT, 'data', 'regions.json'),
   join(ROOT, 'data', 'models.json'),
   join(ROOT, 'data', 'endpoints.json'),
+  join(ROOT, 'data', 'embeddings.json'),
   join(ROOT, 'pnpm-lock.yaml'),
 ];
 
