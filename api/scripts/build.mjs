@@ -24,6 +24,8 @@ const INPUTS = [
   join(API, 'scripts', 'build.mjs'),
   join(ROOT, 'shared', 'src'),
   join(ROOT, 'data', 'src'),
+  // The server-rendered pages format figures with the browser pages' own module.
+  join(ROOT, 'web', 'src', 'format.ts'),
   join(ROOT, 'data', 'providers.json'),
   join(ROOT, 'data', 'regions.json'),
   join(ROOT, 'data', 'models.json'),

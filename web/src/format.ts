@@ -1,4 +1,7 @@
-/** Number formatting for the pages. Pure, so the tests and the pages format identically. */
+/**
+ * Number formatting for every page: the ones the browser renders (web/) and the ones the gateway renders
+ * on the server (api/src/http/pages/), so a figure reads the same wherever it is shown. Pure, no DOM.
+ */
 
 export interface MinMax {
   min: number;
@@ -45,6 +48,11 @@ export function costRange(r: MinMax): string {
 /** Integer with thousands separators: 12345 → "12,345". */
 export function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** Billions of parameters as written: "8", "44–132". */
+export function params(r: MinMax): string {
+  return r.min === r.max ? sig(r.min, 3) : `${sig(r.min, 3)}–${sig(r.max, 3)}`;
 }
 
 /** A signed amount of credit: "+$50.00", "−$0.000012". */

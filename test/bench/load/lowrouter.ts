@@ -26,7 +26,7 @@ export interface GatewayUnderTest {
   name: string;
   target: Target;
   pid: number;
-  /** Endpoint circuit states other than closed/unavailable right now (LowRouter only). */
+  /** Endpoint circuit states (EndpointHealthState enum) other than CLOSED/UNAVAILABLE right now (LowRouter only). */
   openCircuits?: () => Promise<string[]>;
   /** Ends the process group and removes its database; returns the CPU profile folder when profiling. */
   stop: () => Promise<void>;
@@ -137,7 +137,7 @@ export async function startLowRouter(
           `{ endpoints(filter: { model: "openai/gpt-4o-mini" }) { id health { state } } }`,
         );
         return data.endpoints
-          .filter((e) => e.health.state !== 'closed' && e.health.state !== 'unavailable')
+          .filter((e) => e.health.state !== 'CLOSED' && e.health.state !== 'UNAVAILABLE')
           .map((e) => `${e.id}: ${e.health.state}`);
       },
       stop: cleanup,

@@ -13,7 +13,7 @@ import { METHODOLOGY } from '@lowrouter/shared';
 import { desc, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { usageDaily } from '../../db/schema';
-import { type MinMax, int, mid, range, sig } from './format';
+import { type MinMax, int, mid, range, sig } from '../../../../web/src/format';
 import { type Raw, cards, html, renderPage } from './layout';
 import { barsSvg, dayBarsSvg } from './svg-charts';
 

@@ -19,7 +19,7 @@ import {
 } from '@lowrouter/shared';
 import { ecoModel, rowPue } from '../../eco/rows';
 import type { RoutingTables } from '../../routing/routing-tables';
-import { type MinMax, costRange, int, mid, params, range, sig, usd } from './format';
+import { type MinMax, costRange, int, mid, params, range, sig, usd } from '../../../../web/src/format';
 import { type Raw, cards, html, raw, renderPage } from './layout';
 import { barsSvg, scatterSvg } from './svg-charts';
 

@@ -4,7 +4,7 @@
  * dark), never from inline style (the CSP forbids it). Each chart carries a <title> and <desc> for screen
  * readers, and every mark a <title> that a pointer shows. Every text is escaped by `html`.
  */
-import { type MinMax, sig } from './format';
+import { type MinMax, sig } from '../../../../web/src/format';
 import { type Raw, html, raw } from './layout';
 
 const n = (v: number) => Number(v.toFixed(1));
