@@ -11,30 +11,11 @@ import { startFakeUpstream } from '../fake-upstream/server';
 import { fakeProviderEnv } from '../helpers/gateway-with-fakes';
 import { prepareDb } from '../helpers/prepare-db';
 import { spawnGateway } from '../helpers/spawn-gateway';
+import { benchDrivers, quantile, timed } from './overhead';
 
 const WARMUP = 20;
 const ROUNDS = 7;
 const PER_ROUND = 30;
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
-
-async function timed(url: string, key: string, body: string, expectCache?: string): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body,
-  });
-  const text = await res.text();
-  const elapsed = performance.now() - t0;
-  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 200)}`);
-  if (expectCache && res.headers.get('x-lowrouter-cache') !== expectCache)
-    throw new Error(`expected a cache ${expectCache}, got ${res.headers.get('x-lowrouter-cache')}`);
-  return elapsed;
-}
 
 async function measure(driver: Driver): Promise<void> {
   const fakes = {
@@ -100,13 +81,5 @@ async function measure(driver: Driver): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const drivers: Driver[] = args.length
-    ? (args as Driver[])
-    : process.env.TEST_DATABASE_URL
-      ? ['postgres', 'pglite']
-      : ['pglite'];
-  if (drivers.includes('postgres') && !process.env.TEST_DATABASE_URL) {
-    process.env.TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-  }
-  for (const dr of drivers) await measure(dr);
+  for (const dr of benchDrivers(args)) await measure(dr);
 }

@@ -14,12 +14,13 @@ const WARMUP = 15;
 const ROUNDS = 7;
 const PER_ROUND = 25;
 
-const quantile = (xs: number[], q: number) => {
+export const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 
-async function timed(url: string, key: string, body: string): Promise<number> {
+/** ms for one POST answered 200 (body read); `expectCache` also checks the x-lowrouter-cache header. */
+export async function timed(url: string, key: string, body: string, expectCache?: string): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(url, {
     method: 'POST',
@@ -27,8 +28,11 @@ async function timed(url: string, key: string, body: string): Promise<number> {
     body,
   });
   const text = await res.text();
+  const elapsed = performance.now() - t0;
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 200)}`);
-  return performance.now() - t0;
+  if (expectCache && res.headers.get('x-lowrouter-cache') !== expectCache)
+    throw new Error(`expected a cache ${expectCache}, got ${res.headers.get('x-lowrouter-cache')}`);
+  return elapsed;
 }
 
 async function measure(driver: Driver): Promise<void> {
@@ -89,7 +93,8 @@ async function measure(driver: Driver): Promise<void> {
   }
 }
 
-export async function run(args: string[]): Promise<void> {
+/** The drivers named on the command line, else PostgreSQL (when TEST_DATABASE_URL is set) and PGlite. */
+export function benchDrivers(args: string[]): Driver[] {
   const drivers: Driver[] = args.length
     ? (args as Driver[])
     : process.env.TEST_DATABASE_URL
@@ -98,5 +103,9 @@ export async function run(args: string[]): Promise<void> {
   if (drivers.includes('postgres') && !process.env.TEST_DATABASE_URL) {
     process.env.TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
   }
-  for (const d of drivers) await measure(d);
+  return drivers;
+}
+
+export async function run(args: string[]): Promise<void> {
+  for (const d of benchDrivers(args)) await measure(d);
 }
