@@ -90,13 +90,44 @@ export class CallLink {
   }
 }
 
+/**
+ * An upstream body: a web ReadableStream (an injected `fetch`'s Response) or any async iterable of
+ * bytes (the default transport hands over undici's Node stream as is: no web-stream conversion).
+ */
+export type UpstreamBody = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** One pull-based reader over either kind of body; `cancel` stops the upstream read. */
+export interface BodyReader {
+  read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+  cancel(): Promise<void>;
+}
+
+export function bodyReader(body: UpstreamBody): BodyReader {
+  if ('getReader' in body && typeof body.getReader === 'function') {
+    const r = body.getReader();
+    return {
+      read: () => r.read() as ReturnType<BodyReader['read']>,
+      cancel: () => r.cancel(),
+    };
+  }
+  const it = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  return {
+    read: () => it.next() as ReturnType<BodyReader['read']>,
+    cancel: async () => {
+      // Leaving the iterator early destroys a Node stream (and with it undici's request).
+      await it.return?.();
+      (body as { destroy?: () => void }).destroy?.();
+    },
+  };
+}
+
 /** Reads a whole body as UTF-8 text, with the idle timer between chunks and a byte cap. */
 export async function readAll(
-  res: { body: ReadableStream<Uint8Array> | null },
+  res: { body: UpstreamBody | null },
   link: CallLink,
   cap: number,
 ): Promise<{ ok: true; text: string } | { ok: false; reason: AbortReason | undefined; err?: unknown }> {
-  const reader = res.body?.getReader();
+  const reader = res.body ? bodyReader(res.body) : undefined;
   if (!reader) return { ok: true, text: '' };
   const utf8 = new TextDecoder();
   let text = '';

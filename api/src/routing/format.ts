@@ -4,7 +4,14 @@ import { describeSelectors } from './geography';
 import type { MergedPolicy } from './policy';
 
 /** 12,000 */
-export const formatCount = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const formatCount = (n: number): string => {
+  // What toLocaleString('en-US') prints for an integer, without Intl (it ran for every candidate of
+  // every request: ~0.5 % of the gateway's CPU).
+  const r = Math.round(n);
+  if (!Number.isSafeInteger(r)) return r.toLocaleString('en-US');
+  const digits = String(Math.abs(r)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return r < 0 ? `-${digits}` : digits;
+};
 
 /**
  * A small USD amount with two significant digits: $0.00042, $0.018, $1.20. Input is micro-USD
