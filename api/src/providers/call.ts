@@ -30,7 +30,14 @@ import { createSseDecoder } from './sse';
 import { tryParseJson } from './stream-state';
 import type { AuthHeader, RequestContext, Target } from './target';
 import { isStaleSocketError, responseToEvents, transportError } from './call-errors';
-import { type BodyReader, CallLink, type LinkTimeouts, type UpstreamBody, bodyReader, readAll } from './call-link';
+import {
+  type BodyReader,
+  CallLink,
+  type LinkTimeouts,
+  type UpstreamBody,
+  bodyReader,
+  readAll,
+} from './call-link';
 
 /** Timeouts in ms: connect (default dispatcher only), first byte (response headers), idle between chunks, total. */
 export type CallTimeouts = LinkTimeouts;
