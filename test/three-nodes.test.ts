@@ -215,11 +215,14 @@ describe.each(testDrivers().filter((d) => d === 'postgres'))('three gateway node
       nodes[1] = restarted;
       slots[1] = clientsFor(restarted);
       generation[1] = 1;
-      // Its start-up sweep released what the killed node held.
+      // Its start-up sweep released what the killed node held (its node id is in no row any more).
       expect(await q('select request_id from credit_reservations where node_id = $1', [victimNode])).toEqual(
         [],
       );
-      expect(restarted.stderr()).toContain('released reservations of gateway nodes that are gone');
+      // (The restart's sweep, or a survivor's minute sweep if the restart took that long.)
+      expect(
+        all.some((g) => g.stderr().includes('released reservations of gateway nodes that are gone')),
+      ).toBe(true);
 
       // Go on until the main key's credit ran out and the restarted node answered its share.
       await until(
