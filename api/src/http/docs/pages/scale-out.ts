@@ -77,7 +77,7 @@ function firstLimit(s: ReturnType<typeof sizing>, m: ScaleOutMeasured): Raw {
   const byConnections = html`<strong>connections</strong>: ${s.connPerNode} per node against <code>max_connections</code> = ${num(m.postgres.maxConnections)} is ${s.nodesByConnections} nodes without PgBouncer`;
   const byWrites = html`<strong>the record write rate</strong>: ${num(s.best.rowsPerSec)} rows/s is ${s.nodesByWrites} nodes at the measured ${num(s.perNodeRps)} requests/s each`;
   return s.nodesByConnections <= s.nodesByWrites
-    ? html`<p>What runs out first, on these figures: ${byConnections}; then ${byWrites}. PgBouncer in transaction mode removes the first limit (a node needs a server connection only while a statement runs), which leaves the write rate.</p>`
+    ? html`<p>What runs out first, on these figures: ${byConnections}; then ${byWrites}. PgBouncer in transaction mode lifts the first limit (a node needs a server connection only while a statement runs; it keeps only its session connections through <code>DATABASE_DIRECT_URL</code>, for its advisory lock and <code>LISTEN</code>), which leaves the write rate.</p>`
     : html`<p>What runs out first, on these figures: ${byWrites}; before ${byConnections}.</p>`;
 }
 
