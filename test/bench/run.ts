@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   load: () => import('./load'),
   concurrency: () => import('./concurrency'),
   cache: () => import('./cache'),
+  nodes: () => import('./nodes'),
 };
 
 const [name, ...args] = process.argv.slice(2);

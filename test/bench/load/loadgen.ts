@@ -93,13 +93,18 @@ export async function send(
   return { status: res.statusCode, ms: performance.now() - t0 };
 }
 
-/** `concurrency` workers send back-to-back requests for `durationMs`; in-flight requests finish. */
+/**
+ * `concurrency` workers send back-to-back requests for `durationMs`; in-flight requests finish. With
+ * several targets (gateway nodes) each request goes to the next one in turn (round-robin).
+ */
 export async function closedLoop(
-  target: Target,
+  target: Target | Target[],
   concurrency: number,
   durationMs: number,
 ): Promise<LevelResult> {
-  const pool = openPool(target.origin, concurrency);
+  const targets = Array.isArray(target) ? target : [target];
+  const pools = targets.map((t) => openPool(t.origin, concurrency));
+  let turn = 0;
   const r: LevelResult = {
     concurrency,
     durationMs: 0,
@@ -114,8 +119,9 @@ export async function closedLoop(
   const end = t0 + durationMs;
   const worker = async () => {
     while (performance.now() < end) {
+      const i = turn++ % targets.length;
       try {
-        const { status, ms, text } = await send(pool, target);
+        const { status, ms, text } = await send(pools[i]!, targets[i]!);
         if (status === 200) {
           r.ok++;
           r.latencies.push(ms);
@@ -137,7 +143,7 @@ export async function closedLoop(
     await Promise.all(Array.from({ length: concurrency }, worker));
     r.durationMs = performance.now() - t0;
   } finally {
-    await pool.close();
+    await Promise.all(pools.map((p) => p.close()));
   }
   return r;
 }

@@ -28,7 +28,9 @@ export interface GatewayUnderTest {
   pid: number;
   /** Endpoint circuit states (EndpointHealthState enum) other than CLOSED/UNAVAILABLE right now (LowRouter only). */
   openCircuits?: () => Promise<string[]>;
-  /** Ends the process group and removes its database; returns the CPU profile folder when profiling. */
+  /** PostgreSQL only: the database it runs on and its inference key, for further nodes to join. */
+  shared?: SharedNode;
+  /** Ends the process group and removes its database (unless it joined another node's). */
   stop: () => Promise<void>;
   proc: Child;
 }
@@ -75,10 +77,20 @@ async function provisionInferenceKey(url: string, adminKey: string): Promise<str
   return createApiKey.key;
 }
 
+/** What a further node needs to join a running one: the same database and inference key. */
+export interface SharedNode {
+  databaseUrl: string;
+  key: string;
+}
+
+/**
+ * Starts LowRouter pinned to `cpu` (default the gateway's CPU). With `join`, on that PostgreSQL
+ * database with that key (another node of the same deployment): nothing is created or dropped.
+ */
 export async function startLowRouter(
   driver: Driver,
   fakeBaseUrl: string,
-  opts: { cpuProfDir?: string } = {},
+  opts: { cpuProfDir?: string; join?: SharedNode; cpu?: number | null } = {},
 ): Promise<GatewayUnderTest> {
   let dataDir: string | undefined;
   let drop = async () => {};
@@ -87,7 +99,9 @@ export async function startLowRouter(
     // Only the settings below reach the gateway: no stray provider key or database from the shell.
     if (!k.startsWith('LOWROUTER_') && k !== 'DATABASE_URL') env[k] = v;
   }
-  if (driver === 'postgres') {
+  if (opts.join) {
+    env.DATABASE_URL = opts.join.databaseUrl;
+  } else if (driver === 'postgres') {
     const created = await createTestDatabase();
     env.DATABASE_URL = created.url;
     drop = created.drop;
@@ -119,13 +133,19 @@ export async function startLowRouter(
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    proc = spawnPinned(GATEWAY_CPU, process.execPath, [...nodeFlags, ...LOWROUTER_ENTRY], { cwd: ROOT, env });
+    proc = spawnPinned(
+      opts.cpu === undefined ? GATEWAY_CPU : opts.cpu,
+      process.execPath,
+      [...nodeFlags, ...LOWROUTER_ENTRY],
+      { cwd: ROOT, env },
+    );
     const [, printed] = await waitForOutput(proc, /LowRouter is up: (http:\/\/[^\s/]+)/, 180_000);
     // It listens on 127.0.0.1 (HOST) but prints `localhost`, which may try ::1 first.
     const url = printed!.replace('//localhost:', '//127.0.0.1:');
-    const key = await provisionInferenceKey(url, adminKey);
+    const key = opts.join?.key ?? (await provisionInferenceKey(url, adminKey));
     const started = proc;
     return {
+      shared: env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, key } : undefined,
       name: driver === 'postgres' ? 'LowRouter PostgreSQL' : 'LowRouter PGlite',
       target: { origin: url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}` } },
       pid: started.pid,

@@ -2,6 +2,7 @@
 import type { Config } from '../../config';
 import type { MethodologyFacts } from '../methodology-page';
 import type { DocsFacts } from './facts';
+import type { ScaleOutMeasured } from './measured';
 import { html, type Raw } from './html';
 
 export interface DocsContext {
@@ -11,6 +12,8 @@ export interface DocsContext {
   defaults: Config;
   facts: DocsFacts;
   methodology: MethodologyFacts;
+  /** Figures measured by `pnpm bench nodes --write` (committed JSON, see measured.ts). */
+  scaleOut: ScaleOutMeasured;
 }
 
 /** A fenced code sample. */

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client';
 import { loadMethodologyFacts } from '../methodology-page';
 import type { DocsContext } from './context';
 import { loadDocsFacts } from './facts';
+import { scaleOutMeasured } from './measured';
 import type { Raw } from './html';
 import { renderDocsPage } from './layout';
 import { DOCS, type DocsEntry, findDoc } from './nav';
@@ -15,6 +16,7 @@ import { apiPages } from './pages/api';
 import { biPage, creditsPage, selfHostingPage } from './pages/guides';
 import { methodologyPage } from './pages/methodology';
 import { routingPage } from './pages/routing';
+import { scaleOutPage } from './pages/scale-out';
 import { indexPage, quickstartPage, whyPage } from './pages/start';
 import { sustainabilityFirstPage } from './pages/sustainable';
 
@@ -27,6 +29,7 @@ const RENDERERS: Record<string, (ctx: DocsContext) => Raw> = {
   '/docs/guides/credits-and-billing': creditsPage,
   '/docs/guides/self-hosting': selfHostingPage,
   '/docs/guides/bi': biPage,
+  '/docs/guides/scale-out': scaleOutPage,
   '/docs/models/routing': routingPage,
   '/docs/api/rest': apiPages.rest,
   '/docs/api/graphql': apiPages.graphql,
@@ -45,7 +48,7 @@ export async function loadDocsContext(opts: DocsOptions): Promise<DocsContext> {
     loadDocsFacts(opts.db, opts.config.highIntensityThreshold),
     loadMethodologyFacts(opts.db),
   ]);
-  return { config: opts.config, defaults: loadConfig({}), facts, methodology };
+  return { config: opts.config, defaults: loadConfig({}), facts, methodology, scaleOut: scaleOutMeasured };
 }
 
 /** The whole HTML document of one docs page. */

@@ -60,6 +60,12 @@ export const DOCS: readonly DocsEntry[] = [
     summary: 'Usage and footprint from GraphQL and CSV into BI tools.',
   },
   {
+    path: '/docs/guides/scale-out',
+    title: 'Scale out',
+    section: 'Guides',
+    summary: 'Many gateway nodes over one PostgreSQL: what they share, measured sizing, the path beyond.',
+  },
+  {
     path: '/docs/models/routing',
     title: 'Routing',
     section: 'Models',
