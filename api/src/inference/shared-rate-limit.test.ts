@@ -95,6 +95,38 @@ describe.each(testDrivers())('rate limits shared by three nodes on %s', (driver)
     expect((await b!.admit('k_retry', limits, 1)).ok).toBe(true);
   });
 
+  it('a flood of refused requests costs at most one claim per key, node and second', async () => {
+    const [a, b] = nodes();
+    const limits = { rpm: 3, tpm: null };
+    t = 2_500 * WINDOW_MS + 1_000;
+    expect(oks(await burst([a!], 'k_flood', limits, 3))).toBe(3);
+    statements = [];
+    for (let i = 0; i < 200; i++) expect((await b!.admit('k_flood', limits, 1)).ok).toBe(false);
+    expect(claims()).toBe(1);
+    t += 1_001;
+    for (let i = 0; i < 200; i++) expect((await b!.admit('k_flood', limits, 1)).ok).toBe(false);
+    expect(claims()).toBe(2);
+  });
+
+  it('a slice that comes back after its minute ended is not spent in the next one', async () => {
+    const [a] = nodes();
+    const limits = { rpm: 10, tpm: null };
+    const w0 = 7_000 * WINDOW_MS;
+    t = w0 + WINDOW_MS - 1;
+    const pending = a!.admit('k_edge', limits, 1);
+    expect(pending).toBeInstanceOf(Promise);
+    t = w0 + WINDOW_MS + 10;
+    expect((await pending).ok).toBe(true);
+    // The first claim was for the minute that ended: dropped (less, never more); the request was
+    // admitted on a claim of its own minute.
+    const rows = await windowRows('k_edge');
+    expect(rows.map((r) => [Number(r.w) - w0, r.requests])).toEqual([
+      [0, 1],
+      [WINDOW_MS, 1],
+    ]);
+    expect(a!.peek('k_edge')).toEqual({ requests: 0, tokens: 0 });
+  });
+
   it('slices given back by idle or closing nodes let another node use them', async () => {
     const [a, b, c] = nodes();
     const limits = { rpm: 20, tpm: null };
