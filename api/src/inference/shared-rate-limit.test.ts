@@ -127,6 +127,22 @@ describe.each(testDrivers())('rate limits shared by three nodes on %s', (driver)
     expect(a!.peek('k_edge')).toEqual({ requests: 0, tokens: 0 });
   });
 
+  it('deletes the windows of more than 5 minutes ago at the first claim of a new minute', async () => {
+    const w0 = 8_000 * WINDOW_MS;
+    t = w0;
+    expect((await nodes()[0]!.admit('k_old', { rpm: 5, tpm: null }, 1)).ok).toBe(true);
+    t = w0 + 5 * WINDOW_MS;
+    expect((await nodes()[1]!.admit('k_new', { rpm: 5, tpm: null }, 1)).ok).toBe(true);
+    expect(await windowRows('k_old')).toHaveLength(1);
+    t = w0 + 6 * WINDOW_MS;
+    expect((await nodes()[2]!.admit('k_new', { rpm: 5, tpm: null }, 1)).ok).toBe(true);
+    // The clean-up runs beside the claim, not on the request's path.
+    for (let i = 0; i < 100 && (await windowRows('k_old')).length; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await windowRows('k_old')).toHaveLength(0);
+    expect(await windowRows('k_new')).toHaveLength(2);
+  });
+
   it('slices given back by idle or closing nodes let another node use them', async () => {
     const [a, b, c] = nodes();
     const limits = { rpm: 20, tpm: null };
