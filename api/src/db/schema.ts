@@ -271,6 +271,29 @@ export const creditReservations = pgTable(
   ],
 );
 
+/**
+ * Shared per-key rate limits (inference/shared-rate-limit.ts): what every gateway node together has
+ * claimed of a key's limits for one aligned minute (window_start = the UTC minute). A node admits
+ * against the slices it claimed, in memory; claims go through claim_rate_limit_slice() (migration
+ * rate_limit_claim), which never lets a total pass the key's limit. Rows older than a few minutes are
+ * deleted by the nodes as they claim.
+ */
+export const rateLimitWindows = pgTable(
+  'rate_limit_windows',
+  {
+    keyId: text('key_id').notNull(),
+    windowStart: ts('window_start').notNull(),
+    /** Requests claimed by all nodes in this minute (≤ the key's requests_per_minute). */
+    requests: integer('requests').notNull().default(0),
+    /** Estimated tokens claimed by all nodes in this minute (≤ the key's tokens_per_minute). */
+    tokens: bigint('tokens', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.windowStart] }),
+    check('rate_limit_windows_nonnegative', sql`${t.requests} >= 0 and ${t.tokens} >= 0`),
+  ],
+);
+
 // ---------------------------------------------------------------- requests and rollups
 
 /** One row per inference request, successful or not. Prompt and completion text are never stored. */

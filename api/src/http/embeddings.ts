@@ -239,7 +239,8 @@ export async function handleEmbeddings(
     return writeJson(res, failureReply(failure, requestId));
   };
 
-  const rate = admitRate(deps, principal, inputBound);
+  const rated = admitRate(deps, principal, inputBound);
+  const rate = rated instanceof Promise ? await rated : rated;
   if (rate) return fail(rate);
   if (!attempts.length) {
     const reasons = [

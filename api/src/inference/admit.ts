@@ -7,14 +7,27 @@ import type { Principal } from '../auth/key-store';
 import type { CreditHold } from '../billing/credit-hold';
 import { reserveCredit, topUpReservation } from '../billing/ledger';
 import type { Failure, InferenceDeps } from './complete';
+import type { RateDecision } from './rate-limit';
 
-/** The key's requests- and tokens-per-minute limits; null when the request may go on. */
-export function admitRate(deps: InferenceDeps, principal: Principal, inputBound: number): Failure | null {
+/**
+ * The key's requests- and tokens-per-minute limits; null when the request may go on. Synchronous in
+ * the common case; a promise only when the shared limiter must claim a slice from the database first
+ * (callers: `const r = admitRate(…); const refusal = r instanceof Promise ? await r : r;`).
+ */
+export function admitRate(
+  deps: InferenceDeps,
+  principal: Principal,
+  inputBound: number,
+): Failure | null | Promise<Failure | null> {
   const r = deps.rateLimiter.admit(
     principal.keyId,
     { rpm: principal.requestsPerMinute, tpm: principal.tokensPerMinute },
     inputBound,
   );
+  return r instanceof Promise ? r.then(rateFailure) : rateFailure(r);
+}
+
+function rateFailure(r: RateDecision): Failure | null {
   if (r.ok) return null;
   return {
     kind: 'rate_limited',

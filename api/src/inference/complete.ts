@@ -184,7 +184,8 @@ export async function runCompletion(deps: InferenceDeps, input: CompletionInput)
   const p = prepared.p;
   const policyRef = { id: p.policy.id, name: p.policy.name, kind: input.route?.policy ?? p.policy.spec.kind };
 
-  const rateRefusal = admitRate(deps, principal, p.inputBound);
+  const rate = admitRate(deps, principal, p.inputBound);
+  const rateRefusal = rate instanceof Promise ? await rate : rate;
   if (rateRefusal) return fail(rateRefusal);
   if (!p.rank.attempts.length) {
     const reasons = [

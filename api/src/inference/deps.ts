@@ -3,7 +3,8 @@
  * credentials from configuration, routing tables, health, policies, limits, credit admission (leases)
  * and the recorder (group commit). At start it releases reservations and credit leases left by nodes
  * that are gone (a crash, a kill -9), and keeps sweeping every minute so a node that dies while others
- * run does not hold credit hostage. `close` writes what is queued, then gives this node's leases back.
+ * run does not hold credit hostage. `close` writes what is queued, then gives this node's leases (credit
+ * and rate limit slices) back.
  */
 import type { Provider } from '@lowrouter/shared';
 import { recordRequestMetrics } from '../analytics/metrics';
@@ -22,6 +23,7 @@ import { createHealthTracker } from '../routing/health';
 import type { InferenceDeps } from './complete';
 import { createPolicyStore } from '../routing/policies';
 import { createRateLimiter } from './rate-limit';
+import { createSharedRateLimiter } from './shared-rate-limit';
 import { createTablesCache } from '../routing/routing-tables';
 
 export interface InferenceRuntime {
@@ -88,6 +90,12 @@ export async function createInference(
     settled.done(true);
     return { debitedMicro: settled.debitedMicro };
   };
+  // Per-key limits: on PostgreSQL shared by every node (slices claimed per key and minute, no round
+  // trip per request; shared-rate-limit.ts); on PGlite, one process per data directory, in memory.
+  const shared =
+    handle.driver === 'postgres'
+      ? createSharedRateLimiter({ db: handle.db, log, now, idleCheckMs: 1_000 })
+      : undefined;
   const deps: InferenceDeps = {
     db: handle.db,
     reserveDb: handle.asyncCommitDb,
@@ -95,7 +103,7 @@ export async function createInference(
     tables: createTablesCache(handle.db, credentials, { refreshMs: opts.tablesRefreshMs ?? 2_000, now }),
     health: createHealthTracker({ now }),
     policies: createPolicyStore(handle.db, { ttlMs: opts.policyTtlMs ?? 1_000, now }),
-    rateLimiter: createRateLimiter(now),
+    rateLimiter: shared ?? createRateLimiter(now),
     credit,
     log,
     nodeId,
@@ -123,6 +131,8 @@ export async function createInference(
           error: String(err),
         });
       }
+      // Unused rate limit slices of this minute go back for the other nodes (never throws).
+      await shared?.close();
     },
   };
 }

@@ -99,7 +99,7 @@ ${errors.map(([s, t, m]) => html`<tr><td data-label="Status">${s}</td><td data-l
 <li>Bodies up to ${bytes(c.maxBodyBytes)} (<code>LOWROUTER_MAX_BODY_BYTES</code>), at most ${n(c.maxMessages)} messages (<code>LOWROUTER_MAX_MESSAGES</code>), JSON nested at most ${MAX_JSON_DEPTH} levels.</li>
 <li>Identifiers (<code>model</code>, <code>models</code>, tool names, <code>route</code> values, <code>user</code>, <code>stop</code>) at most ${n(MAX_IDENTIFIER_CHARS)} characters, without NUL.</li>
 <li><code>max_tokens</code> within the model’s output limit.</li>
-<li>The key’s requests and tokens per minute, when set.</li>
+<li>The key’s requests and (estimated) tokens per minute, when set: within any 60 s on one process, and on PostgreSQL within each UTC minute across every gateway process together (a span straddling two minutes may see up to twice the limit); when the minute’s budget is spent, <code>retry-after</code> points to the next minute.</li>
 <li>${c.failedAuthPerMinute ? html`${n(c.failedAuthPerMinute)} failed authentications per minute per address (<code>LOWROUTER_FAILED_AUTH_PER_MINUTE</code>), answered 429 without a database query.` : html`No limit on failed authentications (<code>LOWROUTER_FAILED_AUTH_PER_MINUTE</code> is 0).`}</li>
 <li>${n(c.maxInFlight)} requests in flight per process (<code>LOWROUTER_MAX_IN_FLIGHT</code>), beyond which new ones get 503 at once.</li>
 </ul>
