@@ -241,6 +241,8 @@ export function createSharedHealthTracker(opts: SharedHealthOptions): SharedHeal
 
   let polling: Promise<void> | null = null;
   let again = false;
+  /** A poll failed and nothing has succeeded since: log the streak once, not every tick. */
+  let pollFailing = false;
   const pollOnce = async () => {
     const rows = (await exec(POLL_SQL, [cursorMicros])) as unknown as Row[];
     for (const r of rows) {
@@ -261,8 +263,17 @@ export function createSharedHealthTracker(opts: SharedHealthOptions): SharedHeal
         again = false;
         try {
           await pollOnce();
+          if (pollFailing) log.warn('shared circuit state: polling works again');
+          pollFailing = false;
         } catch (err) {
-          log.warn('shared circuit state: poll failed', { error: String(err) });
+          if (!pollFailing)
+            log.warn(
+              'shared circuit state: poll failed; circuits of other nodes are not seen until it works',
+              {
+                error: String(err),
+              },
+            );
+          pollFailing = true;
         }
       } while (again);
     })().finally(() => {
