@@ -201,6 +201,36 @@ describe.each(testDrivers().filter((d) => d === 'postgres'))(
   },
 );
 
+describe('when the database fails', () => {
+  test('requests are never blocked: circuits still open locally, the failure is logged, and a lone node probes', async () => {
+    let t = 1_000_000;
+    const errors: string[] = [];
+    const n = createSharedHealthTracker({
+      exec: () => Promise.reject(new Error('connection refused')),
+      nodeId: 'node_a',
+      log: { error: (msg: string) => errors.push(msg), warn: (msg: string) => errors.push(msg) },
+      now: () => t,
+      pollMs: 0,
+      health: { failureThreshold: 3, coolDownMs: COOL_DOWN_MS },
+    });
+    try {
+      const E = 'm@p:r';
+      for (let i = 0; i < 3; i++) n.record(E, fail);
+      expect(n.state(E)).toBe('open');
+      await n.settled();
+      expect(errors).toContain('shared circuit state: write failed');
+      t += COOL_DOWN_MS;
+      expect(n.allowRequest(E)).toBe(false); // the claim goes to the database first
+      await n.settled();
+      expect(errors).toContain('shared circuit state: probe claim failed; probing locally');
+      expect(n.allowRequest(E)).toBe(true);
+      expect(n.allowRequest(E)).toBe(false);
+    } finally {
+      await n.close();
+    }
+  });
+});
+
 describe.each(testDrivers())('the gateway’s health tracker on %s', (driver) => {
   test(driver === 'postgres' ? 'is shared through the database' : 'stays in the process', async () => {
     const db = await openTestDb(driver);
