@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   LOWROUTER_RETENTION_MONTHS: intFrom(0),
   /** A streaming client that has not read for this long (ms) is treated as gone: upstream cancelled, settled. */
   LOWROUTER_STREAM_STALL_MS: z.coerce.number().int().positive().default(60_000),
+  /** ms between a node's polls of the circuit breakers the other nodes share (PostgreSQL only). */
+  LOWROUTER_HEALTH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** Processes serving the port on PostgreSQL (node:cluster); default one per core. PGlite: always 1. */
   LOWROUTER_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   /** Most API keys (known and unknown) cached per node; bounds memory under random-key floods. */
@@ -106,6 +108,8 @@ export type Config = {
   retentionMonths: number;
   /** ms without a read from a streaming client before its stream is ended and settled. */
   streamStallMs: number;
+  /** ms between polls of the shared circuit-breaker table (PostgreSQL); a circuit opened elsewhere is seen within it. */
+  healthPollMs: number;
   keyCacheMax: number;
   failedAuthPerMinute: number;
   trustProxy: boolean;
@@ -149,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: e.LOWROUTER_HEADERS_TIMEOUT_MS,
     retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
     streamStallMs: e.LOWROUTER_STREAM_STALL_MS,
+    healthPollMs: e.LOWROUTER_HEALTH_POLL_MS,
     keyCacheMax: e.LOWROUTER_KEY_CACHE_MAX,
     failedAuthPerMinute: e.LOWROUTER_FAILED_AUTH_PER_MINUTE,
     trustProxy: e.LOWROUTER_TRUST_PROXY,

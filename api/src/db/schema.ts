@@ -294,6 +294,30 @@ export const rateLimitWindows = pgTable(
   ],
 );
 
+/**
+ * Circuit-breaker state shared by the gateway nodes on one PostgreSQL (routing/shared-health.ts): one
+ * row per endpoint whose circuit ever opened. Written when a node's circuit opens, closes or re-opens
+ * (never per request); each node polls the rows whose updated_at moved. Unused on PGlite.
+ */
+export const endpointCircuits = pgTable(
+  'endpoint_circuits',
+  {
+    /** No foreign key: a catalog re-import must not be blocked by breaker state. */
+    endpointId: text('endpoint_id').primaryKey(),
+    /** When the circuit opened (the opening node's clock); null while closed. */
+    openedAt: ts('opened_at'),
+    openReason: text('open_reason'),
+    /** The node whose failures opened it. */
+    openedBy: text('opened_by'),
+    /** The node that holds the half-open probe, until probe_until (database clock). */
+    probeNode: text('probe_node'),
+    probeUntil: ts('probe_until'),
+    /** The database's now() at the last write: what the nodes poll on. */
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('endpoint_circuits_updated_idx').on(t.updatedAt)],
+);
+
 // ---------------------------------------------------------------- requests and rollups
 
 /** One row per inference request, successful or not. Prompt and completion text are never stored. */

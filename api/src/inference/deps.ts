@@ -20,6 +20,7 @@ import type { Logger } from '../log';
 import type { FetchLike } from '../providers/call';
 import { resolveCredentials } from '../providers/credentials';
 import { createHealthTracker } from '../routing/health';
+import { createSharedHealthTracker, type SharedHealthTracker } from '../routing/shared-health';
 import type { InferenceDeps } from './complete';
 import { createPolicyStore } from '../routing/policies';
 import { createRateLimiter } from './rate-limit';
@@ -30,6 +31,11 @@ export interface InferenceRuntime {
   deps: InferenceDeps;
   /** Rows per commit so far (benchmarks). */
   recordStats: { batches: number; items: number; retriedBatches: number; failedItems: number };
+  /**
+   * On PostgreSQL, the circuit breakers shared with the other nodes (routing/shared-health.ts);
+   * `refreshNow()` reads the other nodes' circuits at once (e.g. on a NOTIFY). Undefined on PGlite.
+   */
+  sharedHealth?: SharedHealthTracker;
   /** Writes what is queued, then returns this node's credit leases. Never throws (logs instead). */
   close(): Promise<void>;
 }
@@ -44,6 +50,8 @@ export async function createInference(
     random?: () => number;
     tablesRefreshMs?: number;
     policyTtlMs?: number;
+    /** ms between polls of the shared circuit table (PostgreSQL); default `config.healthPollMs`. */
+    healthPollMs?: number;
   } = {},
 ): Promise<InferenceRuntime> {
   const nodeId = newId('res').replace('res_', 'node_');
@@ -96,12 +104,25 @@ export async function createInference(
     handle.driver === 'postgres'
       ? createSharedRateLimiter({ db: handle.db, log, now, idleCheckMs: 1_000 })
       : undefined;
+  // One process on PGlite: the in-process tracker. On PostgreSQL other nodes may share the database,
+  // so circuits are shared through endpoint_circuits; the first poll completes before we serve.
+  const sharedHealth =
+    handle.driver === 'postgres'
+      ? createSharedHealthTracker({
+          exec: (text, params) => handle.exec(text, params),
+          nodeId,
+          log,
+          now,
+          pollMs: opts.healthPollMs ?? config.healthPollMs,
+        })
+      : undefined;
+  await sharedHealth?.refreshNow();
   const deps: InferenceDeps = {
     db: handle.db,
     reserveDb: handle.asyncCommitDb,
     config,
     tables: createTablesCache(handle.db, credentials, { refreshMs: opts.tablesRefreshMs ?? 2_000, now }),
-    health: createHealthTracker({ now }),
+    health: sharedHealth ?? createHealthTracker({ now }),
     policies: createPolicyStore(handle.db, { ttlMs: opts.policyTtlMs ?? 1_000, now }),
     rateLimiter: shared ?? createRateLimiter(now),
     credit,
@@ -116,8 +137,10 @@ export async function createInference(
   return {
     deps,
     recordStats: group.stats,
+    ...(sharedHealth ? { sharedHealth } : {}),
     async close() {
       clearInterval(timer);
+      await sharedHealth?.close();
       try {
         await group.drain();
         if (group.stats.batches)

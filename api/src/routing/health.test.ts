@@ -191,3 +191,51 @@ describe('release', () => {
     expect(tracker.snapshot(E).requests).toBe(3);
   });
 });
+
+describe('hooks for sharing circuits between nodes', () => {
+  test('reports when a circuit opens, re-opens after a failed probe, and closes after a good one', () => {
+    const seen: unknown[] = [];
+    const { tracker, advance, now } = setup({ onTransition: (id, t) => seen.push({ id, ...t }) });
+    for (let i = 0; i < 3; i++) tracker.record(E, fail);
+    const opened = now();
+    advance(10_000);
+    expect(tracker.allowRequest(E)).toBe(true);
+    tracker.record(E, fail);
+    const reopened = now();
+    advance(10_000);
+    expect(tracker.allowRequest(E)).toBe(true);
+    tracker.record(E, ok);
+    expect(seen).toEqual([
+      { id: E, kind: 'open', openedAt: opened, reason: 'circuit open after 3 consecutive failures' },
+      {
+        id: E,
+        kind: 'reopen',
+        openedAt: reopened,
+        reason: 'circuit re-opened: the recovery probe failed (timeout)',
+      },
+      { id: E, kind: 'close', openedAt: reopened, reason: null },
+    ]);
+  });
+
+  test('adopts a circuit another node opened, with its opening time, and a close that forgets the window', () => {
+    const seen: unknown[] = [];
+    const { tracker, advance, now } = setup({ onTransition: (_id, t) => seen.push(t) });
+    tracker.record(E, fail);
+    tracker.record(E, fail);
+    tracker.adopt(E, {
+      openedAt: now() - 4_000,
+      reason: 'opened on node_x: circuit open after 3 consecutive failures',
+    });
+    expect(tracker.view(E)).toEqual({
+      state: 'open',
+      detail: 'opened on node_x: circuit open after 3 consecutive failures (probe in 6 s)',
+    });
+    advance(6_000);
+    expect(tracker.state(E)).toBe('half-open');
+    tracker.adopt(E, null);
+    expect(tracker.snapshot(E)).toMatchObject({ state: 'closed', requests: 0, consecutiveFailures: 0 });
+    tracker.record(E, fail);
+    expect(tracker.state(E)).toBe('closed');
+    expect(seen).toEqual([]);
+  });
+});

@@ -18,6 +18,10 @@
  * gateway's own refusals and deadlines (see `countsAgainstEndpoint` in execute.ts). An attempt that ends
  * without saying anything about the endpoint calls `release` instead: nothing is recorded, and if it was
  * the half-open probe, the next request may probe at once rather than after another cool-down.
+ *
+ * On PostgreSQL several gateway nodes share their circuits through `shared-health.ts`, which wraps this
+ * tracker: it learns of this node's transitions through `onTransition` and applies the other nodes'
+ * through `adopt`. On PGlite (one process) the tracker is used alone, as is.
  */
 import type { HealthState, HealthView } from './rank-types';
 
@@ -33,6 +37,28 @@ export interface HealthOptions {
   coolDownMs: number;
   /** ms since the epoch. */
   now: () => number;
+  /**
+   * Called when `record` opens, re-opens (a failed probe) or closes (a successful probe) a circuit;
+   * never for `adopt`. Must not throw or block: it runs on the request path.
+   */
+  onTransition?: (endpointId: string, t: CircuitTransition) => void;
+}
+
+export interface CircuitTransition {
+  kind: 'open' | 'reopen' | 'close';
+  /** ms since the epoch the circuit (re-)opened; for `close`, when the circuit that closed had opened. */
+  openedAt: number;
+  /** Why it opened; null for `close`. */
+  reason: string | null;
+}
+
+/** The circuit of one endpoint, as `adopt` sets it and `circuit` reads it. */
+export interface CircuitState {
+  /** ms since the epoch the circuit opened; null when closed. */
+  openedAt: number | null;
+  reason: string | null;
+  /** Whether this node's half-open probe is in flight. */
+  probing: boolean;
 }
 
 export const DEFAULT_HEALTH_OPTIONS: Omit<HealthOptions, 'now'> = {
@@ -85,6 +111,18 @@ export interface HealthTracker {
   view(endpointId: string): HealthView;
 }
 
+/** The tracker with the two hooks `shared-health.ts` needs to mirror other nodes' circuits. */
+export interface LocalHealthTracker extends HealthTracker {
+  /** The circuit as it is (no transition is applied): a map lookup, no allocation for unknown ids. */
+  circuit(endpointId: string): CircuitState;
+  /**
+   * Sets the circuit as another node decided it: open since `openedAt` (ms since the epoch, so the
+   * cool-down ends when it ends there), or closed (the window is forgotten, as after a probe's success).
+   * Does not call `onTransition`.
+   */
+  adopt(endpointId: string, open: { openedAt: number; reason: string } | null): void;
+}
+
 interface Entry {
   window: Outcome[];
   consecutiveFailures: number;
@@ -99,7 +137,9 @@ interface Entry {
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Creates a tracker; see the state machine at the top of this file. */
-export function createHealthTracker(options: Partial<HealthOptions> & { now: () => number }): HealthTracker {
+export function createHealthTracker(
+  options: Partial<HealthOptions> & { now: () => number },
+): LocalHealthTracker {
   const o: HealthOptions = { ...DEFAULT_HEALTH_OPTIONS, ...options };
   const entries = new Map<string, Entry>();
   const entry = (id: string): Entry => {
@@ -130,6 +170,13 @@ export function createHealthTracker(options: Partial<HealthOptions> & { now: () 
     e.openReason = reason;
     e.probeStartedAt = null;
   };
+  const close = (e: Entry, window: Outcome[]) => {
+    e.openedAt = null;
+    e.openReason = null;
+    e.probeStartedAt = null;
+    e.window = window;
+  };
+  const notify = (id: string, t: CircuitTransition) => o.onTransition?.(id, t);
 
   return {
     record(id, outcome) {
@@ -141,23 +188,31 @@ export function createHealthTracker(options: Partial<HealthOptions> & { now: () 
       if (outcome.ok) {
         e.consecutiveFailures = 0;
         if (wasProbe) {
-          e.openedAt = null;
-          e.openReason = null;
-          e.probeStartedAt = null;
-          e.window = [outcome];
+          const openedAt = e.openedAt;
+          close(e, [outcome]);
+          if (openedAt !== null) notify(id, { kind: 'close', openedAt, reason: null });
         }
         return;
       }
       e.consecutiveFailures += 1;
       e.lastError = { kind: outcome.errorKind ?? 'error', at: t };
-      if (wasProbe) return open(e, t, `circuit re-opened: the recovery probe failed (${e.lastError.kind})`);
+      if (wasProbe) {
+        const reason = `circuit re-opened: the recovery probe failed (${e.lastError.kind})`;
+        open(e, t, reason);
+        return notify(id, { kind: 'reopen', openedAt: t, reason });
+      }
       if (e.openedAt !== null) return; // already open: a late outcome does not restart the cool-down
       const failures = e.window.filter((w) => !w.ok).length;
+      let reason: string | undefined;
       if (e.consecutiveFailures >= o.failureThreshold) {
-        open(e, t, `circuit open after ${e.consecutiveFailures} consecutive failures`);
+        reason = `circuit open after ${e.consecutiveFailures} consecutive failures`;
       } else if (e.window.length >= o.minRequests && failures / e.window.length >= o.failureRate) {
         const share = `${failures} of the last ${e.window.length} requests failed`;
-        open(e, t, `circuit open: ${share} (${pct(failures / e.window.length)} ≥ ${pct(o.failureRate)})`);
+        reason = `circuit open: ${share} (${pct(failures / e.window.length)} ≥ ${pct(o.failureRate)})`;
+      }
+      if (reason) {
+        open(e, t, reason);
+        notify(id, { kind: 'open', openedAt: t, reason });
       }
     },
 
@@ -210,6 +265,21 @@ export function createHealthTracker(options: Partial<HealthOptions> & { now: () 
       if (e.probeStartedAt !== null && t - e.probeStartedAt < o.coolDownMs) return false;
       e.probeStartedAt = t;
       return true;
+    },
+
+    circuit(id) {
+      const e = entries.get(id);
+      if (!e) return { openedAt: null, reason: null, probing: false };
+      return { openedAt: e.openedAt, reason: e.openReason, probing: e.probeStartedAt !== null };
+    },
+
+    adopt(id, remote) {
+      const e = entry(id);
+      if (remote) open(e, remote.openedAt, remote.reason);
+      else {
+        close(e, []);
+        e.consecutiveFailures = 0;
+      }
     },
 
     view(id) {

@@ -506,7 +506,7 @@ builder.queryField('routePreview', (t) =>
 type Snapshot = ReturnType<Context['inference']['health']['snapshot']>;
 const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
   description:
-    "This gateway node's view of the endpoint: a sliding window of outcomes and its circuit breaker.",
+    "This gateway node's view of the endpoint: a sliding window of outcomes and its circuit breaker. On PostgreSQL the circuit is shared by every node (a circuit opened elsewhere shows here within LOWROUTER_HEALTH_POLL_MS); the window is this node's own.",
   fields: (t) => ({
     state: t.field({
       description: 'The circuit breaker state on this node.',
@@ -524,7 +524,8 @@ const HealthRef = builder.objectRef<Snapshot>('EndpointHealth').implement({
       description: 'Failures in a row since the last success.',
     }),
     openReason: t.exposeString('openReason', {
-      description: 'Why the circuit opened, while it is open.',
+      description:
+        'Why the circuit opened, while it is open; "opened on <node>: …" when another gateway node saw the failures.',
       nullable: true,
     }),
     unavailableReason: t.exposeString('unavailableReason', {
