@@ -5,8 +5,8 @@
  *
  * Deterministic, not timed: replay on the standby is paused, so anything written afterwards is on the
  * primary and not on the replica until replay resumes. Requests still succeed and are charged; usage,
- * requests, footprint reports and exports do not show them yet, and the reported lag grows; balances
- * (primary-only) move at once. After resuming, everything appears.
+ * requests, footprint reports, exports and the public /footprint page do not show them yet, and the
+ * reported lag grows; balances (primary-only) move at once. After resuming, everything appears.
  *
  * PostgreSQL only. Skipped without TEST_REPLICA_URL, except in CI (CI=true), where that is a failure.
  */
@@ -180,6 +180,9 @@ describe.skipIf(!RUN)('reads off the primary, against a streaming replica', () =
     const paused = await analytics();
     expect(paused).toMatchObject({ usage: 0, listed: 0, footprint: 0, requestsCsv: 0, usageCsvRequests: 0 });
     expect(paused.source.kind).toBe('REPLICA');
+    // The public /footprint page (first asked now, so not cached from before) reads the replica too.
+    const page = await (await fetch(`${g.url}/footprint`)).text();
+    expect(page).toContain('No request has been served yet');
     await sleep(1_500);
     const later = await analytics();
     expect(later).toMatchObject({ usage: 0, listed: 0, requestsCsv: 0 });
