@@ -70,7 +70,7 @@ describe('app errors', () => {
   const brokenApp = (lines: string[], key: string) =>
     createApp({
       config: a.config,
-      db: { ...t.handle, db: brokenDb },
+      db: { ...t.handle, db: brokenDb, readDb: brokenDb },
       log: createLogger('debug', (l) => lines.push(l)),
       keys: fixedKeys(key),
       inference: a.inference.deps,

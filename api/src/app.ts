@@ -139,11 +139,12 @@ export function createApp(deps: AppDeps): App {
   // CORS on /graphql as on /v1 (http/cors.ts): LOWROUTER_CORS_ORIGINS only.
   const cors = createCors(config.corsOrigins);
   // /graphql: yoga with its parse, cost, depth, argument, deadline and body limits (graphql/server.ts).
-  const graphql = createGraphQLServer({ config, db: db.db, log, keys, inference });
+  const graphql = createGraphQLServer({ config, db: db.db, readDb: db.readDb, log, keys, inference });
 
   // The pages (web/dist, /methodology, HTML 404) for GET/HEAD on paths the API does not own.
   const site = createSite({
     db: db.db,
+    readDb: db.readDb,
     log,
     config,
     tables: () => inference.tables.get(),
@@ -179,7 +180,8 @@ export function createApp(deps: AppDeps): App {
       if (path.startsWith('/export/')) {
         const auth = await authOrRefusal(request, client);
         if ('refusal' in auth) return refusalResponse(auth.refusal);
-        return handleExport(request, { db: db.db, principal: auth.principal });
+        // Exports read the replica when there is one (DATABASE_READ_URL): bulk reads off the primary.
+        return handleExport(request, { db: db.readDb, principal: auth.principal });
       }
       if (path === '/graphql' || path.startsWith('/graphql/')) {
         const origin = request.headers.get('origin');
@@ -198,7 +200,7 @@ export function createApp(deps: AppDeps): App {
       if (path === '/reports/footprint') {
         const address = clientAddress(request.headers.get('x-forwarded-for'), client, config.trustProxy);
         return handleFootprintPage(request, {
-          db: db.db,
+          db: db.readDb,
           stylesheets: site.stylesheets,
           authenticate: async (key) => {
             const outcome = await authenticate(key, address);

@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   PORT: intFrom(8080),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /** A PostgreSQL replica (hot standby) of DATABASE_URL for analytics and exports; needs DATABASE_URL. */
+  DATABASE_READ_URL: z.string().url().optional(),
   /** Prepared statements on PostgreSQL; set to false behind PgBouncer in transaction pooling mode. */
   LOWROUTER_PG_PREPARE: z
     .enum(['0', '1', 'true', 'false'])
@@ -95,6 +97,11 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * DATABASE_READ_URL: where usage, requests, footprint reports, exports and the public /footprint
+   * totals are read (they may lag by the replica's replay delay); undefined: the primary.
+   */
+  databaseReadUrl: string | undefined;
   pgPrepare: boolean;
   dataDir: string;
   adminKey: string | undefined;
@@ -137,10 +144,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL)
+    throw new Error(
+      'invalid configuration: DATABASE_READ_URL: a read replica needs DATABASE_URL (PostgreSQL) too; the embedded database has no replica, so leave DATABASE_READ_URL unset',
+    );
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     pgPrepare: e.LOWROUTER_PG_PREPARE,
     dataDir: e.LOWROUTER_DATA_DIR,
     adminKey: e.LOWROUTER_ADMIN_KEY,

@@ -65,6 +65,7 @@ export async function startGateway(
   const t0 = performance.now();
   const db = await openDb({
     databaseUrl: config.databaseUrl,
+    readDatabaseUrl: config.databaseReadUrl,
     dataDir: config.dataDir,
     prepare: config.pgPrepare,
   });
@@ -121,7 +122,12 @@ export async function startGateway(
     url,
     apiUrl: `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`,
   });
-  log.info('listening', { url, database: db.driver, readyMs: Math.round(performance.now() - t0) });
+  log.info('listening', {
+    url,
+    database: db.driver,
+    analyticsReads: db.separateReads ? 'replica (DATABASE_READ_URL)' : 'primary',
+    readyMs: Math.round(performance.now() - t0),
+  });
   // Which process answered (several serve one port under `pnpm start` on PostgreSQL): its node id,
   // the one its credit reservations carry, and its pid. Set before the handler runs; attached in the
   // same tick as listening, so no request is answered without it.

@@ -24,6 +24,7 @@ import { type RequestKey, type RequestRowWithKey, fetchRequests } from './reques
 import { USAGE_GROUP_BY, type UsageBucket, type UsageGroupBy, queryUsage } from './usage-query';
 
 export interface ExportDeps {
+  /** Where exports read: the read handle (DbHandle.readDb), a replica when there is one. */
   db: Db;
   principal: Principal | null;
   /** Rows per keyset page of requests.csv (default 1,000). */

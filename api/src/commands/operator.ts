@@ -106,6 +106,7 @@ async function direct(handle: DbHandle, config: Config, via: string): Promise<Op
         // The operator commands read and change organisations, keys, credit and usage only.
         contextValue: createContext({
           db: handle.db,
+          readDb: handle.readDb,
           config,
           keys,
           inference: undefined as unknown as InferenceDeps,

@@ -22,7 +22,17 @@ export function resultRows<T = Record<string, unknown>>(result: unknown): T[] {
 }
 
 export interface DbHandle {
+  /** The primary: every write, and every read that must see the latest write. */
   db: Db;
+  /**
+   * For reads that may lag the primary by the replica's replay delay: usage and request listings,
+   * footprint reports, exports, the public /footprint totals (see README, "Reads off the primary").
+   * A PostgreSQL standby when DATABASE_READ_URL is set (sessions are read-only); otherwise, and
+   * always on PGlite, the same `db`.
+   */
+  readDb: Db;
+  /** Whether `readDb` is a connection of its own (DATABASE_READ_URL), not `db`. */
+  separateReads: boolean;
   /**
    * For writes whose durability a later synchronous commit provides (credit reservations): on
    * PostgreSQL a small pool with `synchronous_commit = off`, so they do not wait for their own WAL
@@ -88,6 +98,8 @@ export interface OpenDbOptions {
   maxConnections?: number;
   /** Prepare statements (default true). Turn off behind PgBouncer in transaction pooling mode. */
   prepare?: boolean;
+  /** A PostgreSQL replica for `readDb` (DATABASE_READ_URL); ignored on PGlite. */
+  readDatabaseUrl?: string;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
@@ -112,10 +124,27 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       schema,
       logger,
     }) as unknown as Db;
+    // Reads that may lag: their own pool on the replica, every session read-only so the handle can
+    // never write, even when the URL names a primary.
+    const readClient = opts.readDatabaseUrl
+      ? postgres(opts.readDatabaseUrl, {
+          max: opts.maxConnections ?? 10,
+          onnotice: () => {},
+          connection: { application_name: 'lowrouter-read', default_transaction_read_only: true },
+        })
+      : undefined;
+    const readDb = readClient
+      ? (drizzlePostgres(opts.prepare === false ? readClient : preparing(readClient), {
+          schema,
+          logger,
+        }) as unknown as Db)
+      : db;
     let lease: Awaited<ReturnType<typeof client.reserve>> | undefined;
     const lockKey = (nodeId: string) => `lowrouter-node:${nodeId}`;
     return {
       db,
+      readDb,
+      separateReads: readClient !== undefined,
       asyncCommitDb,
       driver: 'postgres',
       async holdNodeLease(nodeId) {
@@ -145,7 +174,11 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       },
       async close() {
         lease?.release();
-        await Promise.all([client.end({ timeout: 5 }), asyncClient.end({ timeout: 5 })]);
+        await Promise.all([
+          client.end({ timeout: 5 }),
+          asyncClient.end({ timeout: 5 }),
+          readClient?.end({ timeout: 5 }),
+        ]);
       },
     };
   }
@@ -166,6 +199,8 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   let self: string | undefined;
   return {
     db,
+    readDb: db,
+    separateReads: false,
     asyncCommitDb: db,
     driver: 'pglite',
     dataDirLock: lock,

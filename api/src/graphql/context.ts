@@ -9,7 +9,13 @@ import type { Db } from '../db/client';
 import type { InferenceDeps } from '../inference/complete';
 
 export interface GraphQLDeps {
+  /** The primary: writes, and reads that must see them (balances, keys, policies, the audit log). */
   db: Db;
+  /**
+   * Reads that may lag by the replica's replay delay: usage, requests, footprint reports
+   * (DbHandle.readDb; the primary itself without DATABASE_READ_URL).
+   */
+  readDb: Db;
   config: Config;
   keys: KeyStore;
   inference: InferenceDeps;

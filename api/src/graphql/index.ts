@@ -19,5 +19,6 @@ import './types/credits';
 import './types/audit-log';
 import './types/instance';
 import './types/footprint';
+import './types/analytics-source';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -26,6 +26,8 @@ import { GRAPHIQL_CSP, renderGraphiqlPage } from '../http/pages/graphiql';
 export interface GraphQLServerDeps {
   config: Config;
   db: Db;
+  /** For usage, requests and footprint reports (DbHandle.readDb). */
+  readDb: Db;
   log: Logger;
   keys: KeyStore;
   inference: InferenceDeps;
@@ -39,7 +41,7 @@ export interface GraphQLServer {
 }
 
 export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
-  const { config, db, log, keys, inference } = deps;
+  const { config, db, readDb, log, keys, inference } = deps;
   const yoga = createYoga<{ principal: Principal | null }>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -58,7 +60,8 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     logging: false,
     // CORS is the app's (http/cors.ts, LOWROUTER_CORS_ORIGINS): yoga's default echoes any origin.
     cors: false,
-    context: ({ principal }) => createContext({ db, config, keys, inference, principal: principal ?? null }),
+    context: ({ principal }) =>
+      createContext({ db, readDb, config, keys, inference, principal: principal ?? null }),
     maskedErrors: { errorMessage: 'Unexpected error inside LowRouter.', maskError: createMaskError(log) },
   });
   return {

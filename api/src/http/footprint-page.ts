@@ -15,6 +15,7 @@ import { type FootprintPeriod, type FootprintReport, queryFootprint } from '../a
 import { type Raw, html, renderPage } from './pages/layout';
 
 export interface FootprintPageDeps {
+  /** Where the report is read: the read handle (DbHandle.readDb), a replica when there is one. */
   db: Db;
   /** The principal of a key, or null when it is not a valid key. */
   authenticate: (key: string) => Promise<Principal | null>;

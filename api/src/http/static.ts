@@ -218,6 +218,8 @@ const API_PREFIXES = ['/v1/', '/graphql', '/healthz', '/readyz'];
 
 export interface SiteOptions {
   db: Db;
+  /** For the public /footprint totals (DbHandle.readDb); `db` when absent. */
+  readDb?: Db;
   /** web/dist; defaults to this checkout's. */
   distDir?: string;
   log?: Logger;
@@ -262,7 +264,7 @@ export function createSite(opts: SiteOptions): Site {
 
   const docs = createDocs({ db: opts.db, config: opts.config ?? loadConfig({}) });
   const graphiql = createGraphiqlAssets();
-  const footprint = createFootprintCache(() => loadFootprint(opts.db), {
+  const footprint = createFootprintCache(() => loadFootprint(opts.readDb ?? opts.db), {
     ttlMs: opts.footprintTtlMs ?? 60_000,
   });
   /** The browser's models, computed once per routing-tables version. */

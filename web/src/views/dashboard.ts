@@ -2,7 +2,8 @@
  * The dashboard opens on the figures: the totals of a date range, then charts of one measure (gCO2e,
  * energy, cost or requests) per day and by model, provider and region, export buttons for the range,
  * the same figures as tables (folded), the credit balance with its ledger (folded), and the most recent
- * requests with their route and eco estimate. One GraphQL request draws it all; it is sent again when the
+ * requests with their route and eco estimate; when the figures come from a replica more than a second
+ * behind, the status line says so. One GraphQL request draws it all; it is sent again when the
  * range changes, on "Refresh", and every 30 s while the tab is visible. The range and the measure live
  * in the URL (?from=…&to=…&measure=…) so a view can be shared or reloaded.
  */
@@ -15,6 +16,7 @@ import { CREDITS_FIELDS, type CreditsData, creditsPanel } from './credits';
 import { exportButtons } from './exports';
 import { REQUEST_FIELDS, type RequestNode, requestsTable } from './requests';
 import {
+  type AnalyticsSource,
   MEASURES_FRAGMENT,
   MEASURE_SPECS,
   type MeasureKey,
@@ -25,12 +27,14 @@ import {
   isMeasureKey,
   seriesChart,
   seriesTable,
+  stalenessText,
   totalsList,
 } from './usage';
 
 const DASHBOARD_QUERY = /* GraphQL */ `
   query Dashboard($filter: UsageFilter!, $bucket: [UsageGroupBy!]!) {
     credits { ${CREDITS_FIELDS} }
+    analyticsSource { kind lagSeconds }
     totals: usage(filter: $filter) { ...Measures }
     series: usage(filter: $filter, groupBy: $bucket) { day week ...Measures }
     byModel: usage(filter: $filter, groupBy: [MODEL]) { model ...Measures }
@@ -43,6 +47,7 @@ const DASHBOARD_QUERY = /* GraphQL */ `
 
 interface DashboardData {
   credits: CreditsData;
+  analyticsSource: AnalyticsSource;
   totals: Measures[];
   series: SeriesBucket[];
   byModel: (Measures & { model: string | null })[];
@@ -98,7 +103,9 @@ function dashboard(element: HTMLElement, client: Client): () => void {
   // the 30 s refresh stays silent.
   const status = h('span', { role: 'status', id: 'dashboard-status' }, 'Loading…');
   const updated = h('span', { id: 'dashboard-updated' });
-  const statusLine = h('p', { class: 'muted' }, status, ' ', updated);
+  // Said only when the figures come from a replica more than a second behind (DATABASE_READ_URL).
+  const stale = h('span', { id: 'dashboard-stale' });
+  const statusLine = h('p', { class: 'muted' }, status, ' ', updated, ' ', stale);
   const totals = h('div', { id: 'totals-body' });
   const charts = h('div', { class: 'charts', id: 'charts' });
   const tables = h('div', { id: 'usage-tables' });
@@ -261,6 +268,7 @@ function dashboard(element: HTMLElement, client: Client): () => void {
         statusLine.className = 'muted';
         if (!quiet) status.textContent = `${r.from} to ${r.to} (UTC days).`;
         updated.textContent = `Updated at ${new Date().toISOString().slice(11, 19)} UTC; again every ${REFRESH_MS / 1000} s.`;
+        stale.textContent = stalenessText(res.data.analyticsSource) ?? '';
         draw(res.data, r);
       });
   };

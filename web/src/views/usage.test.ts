@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, hbarChart } from '../charts';
-import { type Measures, type SeriesBucket, breakdownData, seriesData, sumMeasures } from './usage';
+import {
+  type Measures,
+  type SeriesBucket,
+  breakdownData,
+  seriesData,
+  stalenessText,
+  sumMeasures,
+} from './usage';
 
 const m = (requests: number, gco2e = requests / 100, costUsd = requests / 1000): Measures => ({
   requests,
@@ -93,5 +100,20 @@ describe('breakdown charts', () => {
 
   it('sums ranges bound by bound', () => {
     expect(sumMeasures([m(1), m(3)]).gco2e).toEqual({ min: 0.02, max: 0.06 });
+  });
+});
+
+describe('the staleness note', () => {
+  it('says nothing on the primary, nor on a replica at most a second behind', () => {
+    expect(stalenessText({ kind: 'PRIMARY', lagSeconds: 0 })).toBeNull();
+    expect(stalenessText({ kind: 'REPLICA', lagSeconds: 1 })).toBeNull();
+    expect(stalenessText(undefined)).toBeNull();
+  });
+
+  it('says how far behind a lagging replica is, in seconds then minutes', () => {
+    expect(stalenessText({ kind: 'REPLICA', lagSeconds: 12.4 })).toBe(
+      'Figures may be 12 s behind: they are read from a replica (credit balances are current).',
+    );
+    expect(stalenessText({ kind: 'REPLICA', lagSeconds: 600 })).toMatch(/^Figures may be 10 min behind/);
   });
 });

@@ -9,6 +9,27 @@ import { type DateRange, bucketKeys, fillBuckets, firstShown } from '../dates';
 import { h } from '../dom';
 import { type MinMax, cost, int, mid, range, sig } from '../format';
 
+/** Where the figures were read and how far behind the primary they may be (GraphQL `analyticsSource`). */
+export interface AnalyticsSource {
+  kind: 'PRIMARY' | 'REPLICA';
+  /** Seconds the replica's replay is behind; 0 on the primary. */
+  lagSeconds: number;
+}
+
+/** Replica lag (s) above which the dashboard says its figures may be behind. */
+export const STALE_AFTER_SECONDS = 1;
+
+/**
+ * "Figures may be 12 s behind …" when the figures come from a replica lagging more than a second;
+ * null otherwise (on the primary nothing is said).
+ */
+export function stalenessText(source: AnalyticsSource | null | undefined): string | null {
+  if (!source || source.lagSeconds <= STALE_AFTER_SECONDS) return null;
+  const lag = source.lagSeconds;
+  const shown = lag < 120 ? `${Math.round(lag)} s` : `${Math.round(lag / 60)} min`;
+  return `Figures may be ${shown} behind: they are read from a replica (credit balances are current).`;
+}
+
 /** The fields every bucket of the dashboard asks for. */
 export const MEASURES_FRAGMENT = /* GraphQL */ `
   fragment Measures on UsageBucket { requests errors inputTokens outputTokens costUsd energyWh { min max } gco2e { min max }

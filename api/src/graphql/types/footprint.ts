@@ -131,7 +131,7 @@ builder.queryField('footprintReport', (t) =>
     },
     resolve: (_r, { period, from, to, groupBy, orgId }, ctx) =>
       resolveOrGraphQLError(() =>
-        queryFootprint(ctx.db, {
+        queryFootprint(ctx.readDb, {
           orgId: readableOrg(ctx.principal, orgId, 'read'),
           period,
           from,

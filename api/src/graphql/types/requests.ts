@@ -325,7 +325,7 @@ builder.queryField('requests', (t) =>
     resolve: (_r, { filter, first, after }, ctx) =>
       resolveOrGraphQLError(() => {
         const orgId = readableOrg(ctx.principal, filter?.orgId, 'read');
-        return pageRequests(ctx.db, { orgId, filter: filter ?? {}, first, after });
+        return pageRequests(ctx.readDb, { orgId, filter: filter ?? {}, first, after });
       }),
   }),
 );

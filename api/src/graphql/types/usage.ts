@@ -241,7 +241,7 @@ builder.queryField('usage', (t) =>
               'filter.status',
             );
         }
-        return queryUsage(ctx.db, { orgId, filter: filter ?? {}, groupBy: groupBy ?? [], timezone });
+        return queryUsage(ctx.readDb, { orgId, filter: filter ?? {}, groupBy: groupBy ?? [], timezone });
       }),
   }),
 );
