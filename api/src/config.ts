@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   PORT: intFrom(8080),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /** A direct PostgreSQL URL (not through PgBouncer) for session features; default DATABASE_URL. */
+  DATABASE_DIRECT_URL: z.string().url().optional(),
   /** Prepared statements on PostgreSQL; set to false behind PgBouncer in transaction pooling mode. */
   LOWROUTER_PG_PREPARE: z
     .enum(['0', '1', 'true', 'false'])
@@ -93,6 +95,11 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * Direct PostgreSQL connection for what needs a session (node lease advisory locks, LISTEN,
+   * migrations, the async-commit pool); DATABASE_DIRECT_URL, else DATABASE_URL.
+   */
+  databaseDirectUrl: string | undefined;
   pgPrepare: boolean;
   dataDir: string;
   adminKey: string | undefined;
@@ -137,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseDirectUrl: e.DATABASE_URL ? (e.DATABASE_DIRECT_URL ?? e.DATABASE_URL) : undefined,
     pgPrepare: e.LOWROUTER_PG_PREPARE,
     dataDir: e.LOWROUTER_DATA_DIR,
     adminKey: e.LOWROUTER_ADMIN_KEY,

@@ -9,6 +9,7 @@ import { maintainPartitions } from './analytics/partitions';
 import { createApp } from './app';
 import { ensureBootstrap, ensureKeySecret } from './auth/bootstrap';
 import { type KeyStore, createKeyStore } from './auth/key-store';
+import { PUSHED_TTL_MS, createBus } from './cluster/bus';
 import { createInference } from './inference/deps';
 import { closeUpstreamDispatchers } from './providers/call';
 import type { Config } from './config';
@@ -65,6 +66,7 @@ export async function startGateway(
   const t0 = performance.now();
   const db = await openDb({
     databaseUrl: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
     dataDir: config.dataDir,
     prepare: config.pgPrepare,
   });
@@ -96,8 +98,16 @@ export async function startGateway(
     );
   const cacheTimer = setInterval(purgeCache, 10 * 60_000);
   cacheTimer.unref();
-  const keys = createKeyStore(db.db, secret, { maxEntries: config.keyCacheMax });
-  const inference = await createInference(db, config, log);
+  // Pushed invalidation (PostgreSQL: LISTEN on the direct URL; PGlite: in-process): key, policy and
+  // grid changes from any writer reach this process's caches at once; see cluster/bus.ts.
+  const bus = await createBus(db, log);
+  const keys = createKeyStore(db.db, secret, {
+    maxEntries: config.keyCacheMax,
+    ttlMs: bus.ttl(PUSHED_TTL_MS, 1_000),
+  });
+  bus.subscribe('key', (e) => keys.invalidate(e.id));
+  bus.onReset(() => keys.reset());
+  const inference = await createInference(db, config, log, { bus });
   const app = createApp({ config, db, log, keys, inference: inference.deps });
   // headersTimeout cuts slowloris clients (408); node checks it every connectionsCheckingInterval.
   const server = createServer(
@@ -146,6 +156,7 @@ export async function startGateway(
         });
         clearInterval(partitionTimer);
         clearInterval(cacheTimer);
+        await bus.close();
         await inference.close();
         await keys.close();
         await closeUpstreamDispatchers();
