@@ -122,6 +122,11 @@ export function selfHostingPage(ctx: DocsContext): Raw {
   const rows: [string, string, string][] = [
     ['PORT, HOST', `${d.port}, ${d.host}`, 'Where the gateway listens.'],
     ['DATABASE_URL', 'unset', 'PostgreSQL connection URL. Unset: the embedded PGlite database.'],
+    [
+      'DATABASE_DIRECT_URL',
+      'DATABASE_URL',
+      'A direct PostgreSQL connection (not through PgBouncer) for session features: node-lease advisory locks, LISTEN for pushed cache invalidation, migrations, the async-commit pool.',
+    ],
     ['LOWROUTER_DATA_DIR', d.dataDir, 'PGlite data directory (when DATABASE_URL is unset).'],
     [
       'LOWROUTER_PG_PREPARE',
@@ -238,7 +243,7 @@ ${rows.map(([v, def, m]) => html`<tr><td data-label="Variable"><code>${v}</code>
 ${code(`DATABASE_URL=postgres://lowrouter:secret@db.internal:5432/lowrouter \\
 LOWROUTER_KEY_SECRET=$(openssl rand -hex 32) \\
 ${PNPM} start`)}
-<p>On PostgreSQL, <code>pnpm start</code> runs migrations and the catalog import once, then forks one worker per core (<code>LOWROUTER_WORKERS</code>) on the same port; a worker that dies is replaced, and the <code>x-lowrouter-node</code> header names the process that answered. Request rows are partitioned by month, so <code>LOWROUTER_RETENTION_MONTHS</code> drops old months cheaply. Behind PgBouncer in transaction mode set <code>LOWROUTER_PG_PREPARE=false</code>.</p>
+<p>On PostgreSQL, <code>pnpm start</code> runs migrations and the catalog import once, then forks one worker per core (<code>LOWROUTER_WORKERS</code>) on the same port; a worker that dies is replaced, and the <code>x-lowrouter-node</code> header names the process that answered. Request rows are partitioned by month, so <code>LOWROUTER_RETENTION_MONTHS</code> drops old months cheaply. Behind PgBouncer in transaction mode set <code>LOWROUTER_PG_PREPARE=false</code> and <code>DATABASE_DIRECT_URL</code> to PostgreSQL itself: session advisory locks (node liveness, migrations), <code>LISTEN</code> and the <code>synchronous_commit = off</code> reservation pool need a session, which transaction pooling does not keep. Key, routing-policy and grid changes are pushed to every node by <code>NOTIFY</code> when they commit, so caches are current within milliseconds (a 60 s TTL is only a safety net; 1 s while the push connection is down).</p>
 <h2 id="cli">The operator CLI</h2>
 <p>Day-to-day administration works from a shell on the gateway’s machine, without a browser:</p>
 <div class="table-wrap"><table>
