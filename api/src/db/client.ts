@@ -193,6 +193,10 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
       connection: { application_name: 'lowrouter' },
+      // postgres.js prepares its own tagged statements (`commit`, `savepoint`, the type fetch) under a
+      // name it then reuses on the connection: behind a transaction-mode pooler the next transaction
+      // may run on a server connection that never saw it ("prepared statement … does not exist").
+      prepare: opts.prepare !== false,
     });
     const db = drizzlePostgres(opts.prepare === false ? client : preparing(client), {
       schema,
