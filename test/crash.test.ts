@@ -116,5 +116,6 @@ describe.each(testDrivers())('a kill -9 mid-load on %s', (driver) => {
     } finally {
       await db.close();
     }
-  });
+    // Two gateway starts and a load: far beyond the 30 s default on a loaded 2-core machine.
+  }, 240_000);
 });
