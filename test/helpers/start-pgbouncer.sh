@@ -13,11 +13,12 @@
 #   DATABASE_DIRECT_URL and runs with LOWROUTER_PG_PREPARE=false.
 # - default_pool_size 40 per database/user pair, max_client_conn 400: several gateway processes with
 #   10-connection pools plus the test's own connections.
-# - ignore_startup_parameters = extra_float_digits: postgres.js does not send it, but psql and other
-#   tools do; nothing else. The gateway's own startup parameter (synchronous_commit on the
-#   async-commit pool) is never sent through PgBouncer: that pool uses the direct URL.
-# It refuses to run as root: run as the postgres user (-u postgres needs the daemon form, so when
-# root, the whole command runs under `runuser -u postgres`).
+# - no ignore_startup_parameters: postgres.js sends only user, database, client_encoding and
+#   application_name, which PgBouncer knows. The gateway's one other startup parameter
+#   (synchronous_commit on the async-commit pool) would be refused, so that pool uses the direct URL
+#   (DATABASE_DIRECT_URL) rather than have PgBouncer drop the setting silently.
+# PgBouncer refuses to run as root: when root, it is started as the postgres user (runuser), which
+# also owns the temp dir with its log and pid file.
 set -euo pipefail
 PORT="${1:-6432}"
 DIR="$(mktemp -d /tmp/pgbouncer.XXXXXX)"
@@ -34,7 +35,6 @@ auth_file = $DIR/userlist.txt
 pool_mode = transaction
 default_pool_size = 40
 max_client_conn = 400
-ignore_startup_parameters = extra_float_digits
 logfile = $DIR/pgbouncer.log
 pidfile = $DIR/pgbouncer.pid
 admin_users = postgres

@@ -21,11 +21,17 @@ export function resultRows<T = Record<string, unknown>>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/** Callbacks of `DbHandle.listen`; times in ms. */
 export interface ListenHandlers {
+  /** A notification's payload on the channel. */
   onMessage(payload: string): void;
+  /** LISTEN is in place (first time or after a reconnect; anything sent in between was lost). */
   onConnect(): void;
+  /** The connection was found gone; reconnection is under way. */
   onDisconnect(error: unknown): void;
+  /** Wait between reconnection attempts (default 1 000 ms). */
   retryMs?: number;
+  /** Interval of the `select 1` that finds a connection dead without a close (default 5 000 ms). */
   heartbeatMs?: number;
 }
 
@@ -206,7 +212,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     const behindPooler = directUrl !== url;
     // Session state must stay on one server connection: a pooler in transaction mode hands each
     // transaction to any server connection, so session advisory locks would be taken on one and
-    // probed or released on another. These go direct; statements are never prepared on them.
+    // probed or released on another. These go direct.
     const direct = postgres(directUrl, {
       max: 2,
       onnotice: () => {},
