@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testDrivers } from '@lowrouter/api/db/testing';
 import { describe, expect, it } from 'vitest';
+import { multiNodeEnv } from './helpers/multi-node-env';
 import { spawnGateway } from './helpers/spawn-gateway';
 
 /** GET /healthz on a new connection each time (so the cluster may hand it to any worker). */
@@ -48,9 +49,8 @@ describe.each(testDrivers())('pnpm start with LOWROUTER_WORKERS=2 on %s', (drive
     : 'stays one process and says so', async () => {
     const created = driver === 'postgres' ? await createTestDatabase() : undefined;
     const dir = created ? null : mkdtempSync(join(tmpdir(), 'lowrouter-cluster-'));
-    const env: Record<string, string> = created
-      ? { DATABASE_URL: created.url }
-      : { LOWROUTER_DATA_DIR: dir! };
+    // On PostgreSQL through PgBouncer in transaction mode when the suite has one (CI always).
+    const env: Record<string, string> = created ? multiNodeEnv(created.url) : { LOWROUTER_DATA_DIR: dir! };
     // As `pnpm start` runs it: compiled (built first when stale), the workers re-running run.mjs.
     const g = await spawnGateway(
       { ...env, LOWROUTER_WORKERS: '2', LOWROUTER_LOG_LEVEL: 'info' },

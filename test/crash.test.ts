@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
 import { fakeProviderEnv } from './helpers/gateway-with-fakes';
+import { multiNodeEnv } from './helpers/multi-node-env';
 import { prepareDb } from './helpers/prepare-db';
 import { spawnGateway } from './helpers/spawn-gateway';
 
@@ -34,7 +35,13 @@ describe.each(testDrivers())('a kill -9 mid-load on %s', (driver) => {
     const prepared = await prepareDb(driver, 10_000_000);
     cleanups.push(prepared.drop);
     const { adminKey, open } = prepared;
-    const env = { ...prepared.env, ...fakeProviderEnv(fakes) };
+    // On PostgreSQL through PgBouncer in transaction mode when the suite has one (CI always): the
+    // restarted node finds the dead one's reservations by its session advisory lock (direct URL).
+    const env = {
+      ...prepared.env,
+      ...(prepared.env.DATABASE_URL ? multiNodeEnv(prepared.env.DATABASE_URL) : {}),
+      ...fakeProviderEnv(fakes),
+    };
     const first = await spawnGateway(env);
     const client = new OpenAI({ apiKey: adminKey, baseURL: `${first.url}/v1`, maxRetries: 0 });
     const received: string[] = [];
@@ -109,5 +116,6 @@ describe.each(testDrivers())('a kill -9 mid-load on %s', (driver) => {
     } finally {
       await db.close();
     }
-  });
+    // Two gateway starts and a load: far beyond the 30 s default on a loaded 2-core machine.
+  }, 240_000);
 });

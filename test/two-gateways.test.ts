@@ -12,6 +12,7 @@ import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
 import { fakeProviderEnv } from './helpers/gateway-with-fakes';
+import { multiNodeEnv } from './helpers/multi-node-env';
 import { prepareDb } from './helpers/prepare-db';
 import { spawnGateway } from './helpers/spawn-gateway';
 
@@ -58,7 +59,13 @@ describe.each(testDrivers())('200 concurrent requests over every gateway process
 
     await db.close();
 
-    const env = { ...prepared.env, ...fakeProviderEnv(fakes), LOWROUTER_LOG_LEVEL: 'info' };
+    // On PostgreSQL through PgBouncer in transaction mode when the suite has one (CI always).
+    const env = {
+      ...prepared.env,
+      ...(prepared.env.DATABASE_URL ? multiNodeEnv(prepared.env.DATABASE_URL) : {}),
+      ...fakeProviderEnv(fakes),
+      LOWROUTER_LOG_LEVEL: 'info',
+    };
     const processes = driver === 'postgres' ? 2 : 1;
     const gateways = await Promise.all(Array.from({ length: processes }, () => spawnGateway(env, 120_000)));
     cleanups.push(async () => {

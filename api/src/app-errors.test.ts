@@ -38,6 +38,7 @@ function fixedKeys(goodKey: string): KeyStore & { asked: number } {
       return key === goodKey ? principal : null;
     },
     invalidate() {},
+    reset() {},
     size: () => 0,
     async flushLastUsed() {},
     async close() {},

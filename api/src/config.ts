@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** A PostgreSQL replica (hot standby) of DATABASE_URL for analytics and exports; needs DATABASE_URL. */
   DATABASE_READ_URL: z.string().url().optional(),
+  /** A direct PostgreSQL URL (not through PgBouncer) for session features; default DATABASE_URL. */
+  DATABASE_DIRECT_URL: z.string().url().optional(),
   /** Prepared statements on PostgreSQL; set to false behind PgBouncer in transaction pooling mode. */
   LOWROUTER_PG_PREPARE: z
     .enum(['0', '1', 'true', 'false'])
@@ -102,6 +104,11 @@ export type Config = {
    * totals are read (they may lag by the replica's replay delay); undefined: the primary.
    */
   databaseReadUrl: string | undefined;
+  /**
+   * Direct PostgreSQL connection for what needs a session (node lease advisory locks, LISTEN,
+   * migrations, the async-commit pool); DATABASE_DIRECT_URL, else DATABASE_URL.
+   */
+  databaseDirectUrl: string | undefined;
   pgPrepare: boolean;
   dataDir: string;
   adminKey: string | undefined;
@@ -153,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databaseReadUrl: e.DATABASE_READ_URL,
+    databaseDirectUrl: e.DATABASE_URL ? (e.DATABASE_DIRECT_URL ?? e.DATABASE_URL) : undefined,
     pgPrepare: e.LOWROUTER_PG_PREPARE,
     dataDir: e.LOWROUTER_DATA_DIR,
     adminKey: e.LOWROUTER_ADMIN_KEY,

@@ -9,6 +9,7 @@ import { maintainPartitions } from './analytics/partitions';
 import { createApp } from './app';
 import { ensureBootstrap, ensureKeySecret } from './auth/bootstrap';
 import { type KeyStore, createKeyStore } from './auth/key-store';
+import { PUSHED_TTL_MS, createBus } from './cluster/bus';
 import { createInference } from './inference/deps';
 import { closeUpstreamDispatchers } from './providers/call';
 import type { Config } from './config';
@@ -66,6 +67,7 @@ export async function startGateway(
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     readDatabaseUrl: config.databaseReadUrl,
+    directUrl: config.databaseDirectUrl,
     dataDir: config.dataDir,
     prepare: config.pgPrepare,
   });
@@ -97,8 +99,16 @@ export async function startGateway(
     );
   const cacheTimer = setInterval(purgeCache, 10 * 60_000);
   cacheTimer.unref();
-  const keys = createKeyStore(db.db, secret, { maxEntries: config.keyCacheMax });
-  const inference = await createInference(db, config, log);
+  // Pushed invalidation (PostgreSQL: LISTEN on the direct URL; PGlite: in-process): key, policy and
+  // grid changes from any writer reach this process's caches at once; see cluster/bus.ts.
+  const bus = await createBus(db, log);
+  const keys = createKeyStore(db.db, secret, {
+    maxEntries: config.keyCacheMax,
+    ttlMs: bus.ttl(PUSHED_TTL_MS, 1_000),
+  });
+  bus.subscribe('key', (e) => keys.invalidate(e.id));
+  bus.onReset(() => keys.reset());
+  const inference = await createInference(db, config, log, { bus });
   const app = createApp({ config, db, log, keys, inference: inference.deps });
   // headersTimeout cuts slowloris clients (408); node checks it every connectionsCheckingInterval.
   const server = createServer(
@@ -152,6 +162,7 @@ export async function startGateway(
         });
         clearInterval(partitionTimer);
         clearInterval(cacheTimer);
+        await bus.close();
         await inference.close();
         await keys.close();
         await closeUpstreamDispatchers();

@@ -84,4 +84,32 @@ describe.each(testDrivers())('key store on %s', (driver) => {
     expect(keyLookups).toHaveLength(1);
     await store.close();
   });
+
+  it('trusts a key as long as the TTL function says at each lookup (the bus: 60 s up, 1 s down)', async () => {
+    let clock = 0;
+    let ttl = 60_000;
+    const store = createKeyStore(t.handle.db, secret, { ttlMs: () => ttl, now: () => clock });
+    keyLookups.length = 0;
+    await store.authenticate(a.adminKey);
+    clock = 30_000;
+    await store.authenticate(a.adminKey);
+    expect(keyLookups).toHaveLength(1);
+    ttl = 1_000; // the bus went down: what is older than 1 s is asked again
+    await store.authenticate(a.adminKey);
+    expect(keyLookups).toHaveLength(2);
+    await store.close();
+  });
+
+  it('forgets every key on reset, and does not cache a lookup that was in flight', async () => {
+    const store = createKeyStore(t.handle.db, secret, { ttlMs: 60_000 });
+    await store.authenticate(a.adminKey);
+    const pending = store.authenticate(generateApiKey());
+    store.reset();
+    await pending;
+    expect(store.size()).toBe(0);
+    keyLookups.length = 0;
+    await store.authenticate(a.adminKey);
+    expect(keyLookups).toHaveLength(1);
+    await store.close();
+  });
 });

@@ -1,7 +1,9 @@
 /**
- * Key lookups for the hot path. A verified key is cached for at most `ttlMs` (default 1 s), so a
- * revocation on any node takes effect everywhere within that time, and at once on the node that
- * revoked. `last_used_at` is collected in memory and written in one statement per flush, not per
+ * Key lookups for the hot path. A verified key is cached for at most `ttlMs`. With the invalidation
+ * bus connected (cluster/bus.ts, PostgreSQL), a change to a key on any node arrives as a pushed event
+ * (`invalidate(keyId)`) within milliseconds, so the TTL is a 60 s safety net and most requests ask the
+ * database nothing; while the bus is down (and on PGlite) it falls back to 1 s, the revocation delay.
+ * On the node that revoked, the change takes effect at once. `last_used_at` is collected in memory and written in one statement per flush, not per
  * request.
  *
  * The cache is an LRU of at most `maxEntries` keys (default 10 000), so a flood of random keys costs
@@ -28,8 +30,10 @@ export interface Principal {
 
 export interface KeyStore {
   authenticate(key: string): Promise<Principal | null>;
-  /** Forget a key on this node at once (after a local revocation). */
+  /** Forget a key on this node at once (after a local revocation, or a pushed `key` event). */
   invalidate(keyId: string): void;
+  /** Forget every key (the bus reconnected: events may have been missed). */
+  reset(): void;
   /** Keys cached now, known and unknown (bounded by `maxEntries`). */
   size(): number;
   flushLastUsed(): Promise<void>;
@@ -40,8 +44,11 @@ export function createKeyStore(
   db: Db,
   secret: string,
   opts: {
-    /** How long a known key is trusted without asking the database, ms (the revocation delay). */
-    ttlMs?: number;
+    /**
+     * How long a known key is trusted without asking the database, ms (the revocation delay without
+     * push); a function is asked on every lookup (the bus's `ttl`: long while connected).
+     */
+    ttlMs?: number | (() => number);
     /** How long an unknown key is remembered as unknown, ms (default 5 s; 0 when ttlMs is 0). */
     negativeTtlMs?: number;
     /** Most keys cached at once; the least recently used is dropped first. */
@@ -50,8 +57,9 @@ export function createKeyStore(
     now?: () => number;
   } = {},
 ): KeyStore {
-  const ttl = opts.ttlMs ?? 1_000;
-  const negativeTtl = opts.negativeTtlMs ?? (ttl === 0 ? 0 : 5_000);
+  const ttlOpt = opts.ttlMs ?? 1_000;
+  const ttlOf = typeof ttlOpt === 'function' ? ttlOpt : () => ttlOpt;
+  const negativeTtl = opts.negativeTtlMs ?? (ttlOpt === 0 ? 0 : 5_000);
   const maxEntries = Math.max(1, opts.maxEntries ?? 10_000);
   const now = opts.now ?? Date.now;
   // Map order is recency order: a hit re-inserts its entry at the end, eviction takes the front.
@@ -123,7 +131,7 @@ export function createKeyStore(
       const t = now();
       const hit = cache.get(hash);
       let principal: Principal | null;
-      if (hit && t - hit.at < (hit.principal ? ttl : negativeTtl)) {
+      if (hit && t - hit.at < (hit.principal ? ttlOf() : negativeTtl)) {
         principal = hit.principal;
         cache.delete(hash);
         cache.set(hash, hit);
@@ -143,6 +151,11 @@ export function createKeyStore(
       const hash = byKeyId.get(keyId);
       if (hash) cache.delete(hash);
       byKeyId.delete(keyId);
+    },
+    reset() {
+      epoch++;
+      cache.clear();
+      byKeyId.clear();
     },
     size: () => cache.size,
     flushLastUsed,

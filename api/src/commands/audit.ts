@@ -35,7 +35,12 @@ export async function run(args: string[]): Promise<number> {
   }
   const json = flags.includes('--json');
   const config = loadConfig();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    dataDir: config.dataDir,
+    prepare: config.pgPrepare,
+  });
   try {
     await runMigrations(db);
     const r = await verifyAuditChain(db.db);

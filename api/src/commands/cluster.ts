@@ -31,7 +31,12 @@ export async function runPrimary(
   log: Logger,
   signals: { onSignal: (fn: (signal: string) => void) => void; signalled: () => string | undefined },
 ): Promise<number> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, prepare: config.pgPrepare, maxConnections: 2 });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    prepare: config.pgPrepare,
+    maxConnections: 2,
+  });
   let generatedAdminKey: string | undefined;
   try {
     ({ generatedAdminKey } = await prepareDatabase(db, config, log));

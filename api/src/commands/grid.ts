@@ -22,7 +22,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    dataDir: config.dataDir,
+    prepare: config.pgPrepare,
+  });
   try {
     await runMigrations(db);
     await seedCatalog(db.db, loadCatalog());

@@ -7,7 +7,12 @@ import { parseCommandArgs } from './args';
 export async function run(args: string[]): Promise<number> {
   parseCommandArgs(args, {});
   const config = loadConfig();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    dataDir: config.dataDir,
+    prepare: config.pgPrepare,
+  });
   try {
     await runMigrations(db);
     process.stdout.write(`migrations applied (${db.driver})\n`);

@@ -37,6 +37,7 @@ export async function openOperator(command: string, config: Config = loadConfig(
   if (config.databaseUrl) {
     const handle = await openDb({
       databaseUrl: config.databaseUrl,
+      directUrl: config.databaseDirectUrl,
       prepare: config.pgPrepare,
       maxConnections: 2,
     });

@@ -21,6 +21,20 @@ export function resultRows<T = Record<string, unknown>>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/** Callbacks of `DbHandle.listen`; times in ms. */
+export interface ListenHandlers {
+  /** A notification's payload on the channel. */
+  onMessage(payload: string): void;
+  /** LISTEN is in place (first time or after a reconnect; anything sent in between was lost). */
+  onConnect(): void;
+  /** The connection was found gone; reconnection is under way. */
+  onDisconnect(error: unknown): void;
+  /** Wait between reconnection attempts (default 1 000 ms). */
+  retryMs?: number;
+  /** Interval of the `select 1` that finds a connection dead without a close (default 5 000 ms). */
+  heartbeatMs?: number;
+}
+
 export interface DbHandle {
   /** The primary: every write, and every read that must see the latest write. */
   db: Db;
@@ -53,6 +67,14 @@ export interface DbHandle {
   holdNodeLease(nodeId: string): Promise<void>;
   /** Whether the node holding `nodeId` is gone. */
   isNodeGone(nodeId: string): Promise<boolean>;
+  /**
+   * PostgreSQL only (undefined on PGlite, whose single process needs no cross-process bus): LISTEN on
+   * `channel` over a connection of its own on the direct URL, kept open and re-established after a
+   * loss (retried every `retryMs`, default 1 000 ms). `onConnect` runs after every successful LISTEN
+   * (the first and each reconnect: notifications sent meanwhile are lost), `onDisconnect` when the
+   * connection is found gone (a failed heartbeat every `heartbeatMs`, default 5 000 ms, or a close).
+   */
+  listen?(channel: string, handlers: ListenHandlers): Promise<{ close(): Promise<void> }>;
   /** PGlite on a directory: this process's exclusive hold on it (data-dir-lock.ts), until close. */
   dataDirLock?: DataDirLock;
   close(): Promise<void>;
@@ -89,6 +111,78 @@ function preparing<T extends object>(client: T): T {
   });
 }
 
+/**
+ * One LISTEN connection (max 1, never recycled) on `url`, with its own reconnect: postgres.js's own
+ * `listen` re-listens once after a close and gives up silently if that fails, so a restarted server
+ * would leave a node deaf for good. A heartbeat (`select 1`) finds a connection that died quietly.
+ */
+async function listenDirect(
+  url: string,
+  channel: string,
+  h: ListenHandlers,
+): Promise<{ close(): Promise<void> }> {
+  const retryMs = h.retryMs ?? 1_000;
+  const heartbeatMs = h.heartbeatMs ?? 5_000;
+  let closed = false;
+  let up = false;
+  let connecting: Promise<void> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const down = (err: unknown) => {
+    if (closed) return;
+    if (up) {
+      up = false;
+      h.onDisconnect(err);
+    }
+    if (!retry && !connecting) {
+      retry = setTimeout(() => {
+        retry = undefined;
+        connect();
+      }, retryMs);
+      retry.unref();
+    }
+  };
+  const sql = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    fetch_types: false,
+    onnotice: () => {},
+    connection: { application_name: 'lowrouter-listen' },
+    onnotify: (c: string, payload: string) => {
+      if (c === channel) h.onMessage(payload);
+    },
+    onclose: () => down(new Error('listen connection closed')),
+  } as postgres.Options<Record<string, never>>);
+  const connect = () => {
+    connecting ??= sql
+      .unsafe(`listen ${JSON.stringify(channel)}`)
+      .then(() => {
+        connecting = undefined;
+        if (closed) return;
+        up = true;
+        h.onConnect();
+      })
+      .catch((err) => {
+        connecting = undefined;
+        down(err);
+      });
+    return connecting;
+  };
+  const beat = setInterval(() => {
+    if (up && !closed) sql`select 1`.catch(down);
+  }, heartbeatMs);
+  beat.unref();
+  await connect();
+  return {
+    async close() {
+      closed = true;
+      clearInterval(beat);
+      if (retry) clearTimeout(retry);
+      await sql.end({ timeout: 1 });
+    },
+  };
+}
+
 export interface OpenDbOptions {
   databaseUrl?: string;
   dataDir?: string;
@@ -100,6 +194,13 @@ export interface OpenDbOptions {
   prepare?: boolean;
   /** A PostgreSQL replica for `readDb` (DATABASE_READ_URL); ignored on PGlite. */
   readDatabaseUrl?: string;
+  /**
+   * A direct PostgreSQL connection (not through PgBouncer) for what needs a session: the node lease
+   * and its probe (session advisory locks), LISTEN, migrations (`withDedicatedConnection`) and the
+   * async-commit pool (a `synchronous_commit` startup parameter PgBouncer would refuse). Default:
+   * `databaseUrl`.
+   */
+  directUrl?: string;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
@@ -110,12 +211,28 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       max: opts.maxConnections ?? 10,
       onnotice: () => {},
       connection: { application_name: 'lowrouter' },
+      // postgres.js prepares its own tagged statements (`commit`, `savepoint`, the type fetch) under a
+      // name it then reuses on the connection: behind a transaction-mode pooler the next transaction
+      // may run on a server connection that never saw it ("prepared statement … does not exist").
+      prepare: opts.prepare !== false,
     });
     const db = drizzlePostgres(opts.prepare === false ? client : preparing(client), {
       schema,
       logger,
     }) as unknown as Db;
-    const asyncClient = postgres(url, {
+    const directUrl = opts.directUrl ?? url;
+    const behindPooler = directUrl !== url;
+    // Session state must stay on one server connection: a pooler in transaction mode hands each
+    // transaction to any server connection, so session advisory locks would be taken on one and
+    // probed or released on another. These go direct.
+    const direct = postgres(directUrl, {
+      max: 2,
+      onnotice: () => {},
+      connection: { application_name: 'lowrouter-session' },
+    });
+    // synchronous_commit is a session setting sent at startup, which PgBouncer 1.18 refuses as an
+    // unknown startup parameter; behind a pooler this small pool connects direct instead.
+    const asyncClient = postgres(behindPooler ? directUrl : url, {
       max: 4,
       onnotice: () => {},
       connection: { application_name: 'lowrouter-reserve', synchronous_commit: 'off' },
@@ -139,8 +256,9 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
           logger,
         }) as unknown as Db)
       : db;
-    let lease: Awaited<ReturnType<typeof client.reserve>> | undefined;
+    let lease: Awaited<ReturnType<typeof direct.reserve>> | undefined;
     const lockKey = (nodeId: string) => `lowrouter-node:${nodeId}`;
+    const listeners = new Set<{ close(): Promise<void> }>();
     return {
       db,
       readDb,
@@ -148,11 +266,11 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       asyncCommitDb,
       driver: 'postgres',
       async holdNodeLease(nodeId) {
-        lease = await client.reserve();
+        lease = await direct.reserve();
         await lease`select pg_advisory_lock(hashtext(${lockKey(nodeId)}))`;
       },
       async isNodeGone(nodeId) {
-        const probe = await client.reserve();
+        const probe = await direct.reserve();
         try {
           const [row] = await probe`select pg_try_advisory_lock(hashtext(${lockKey(nodeId)})) as free`;
           if (row?.free) await probe`select pg_advisory_unlock(hashtext(${lockKey(nodeId)}))`;
@@ -162,21 +280,33 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
         }
       },
       async withDedicatedConnection(fn) {
-        const one = postgres(url, { max: 1, onnotice: () => {} });
+        const one = postgres(directUrl, { max: 1, onnotice: () => {} });
         try {
           return await fn(drizzlePostgres(one, { schema }) as unknown as Db);
         } finally {
           await one.end({ timeout: 5 });
         }
       },
+      async listen(channel, handlers) {
+        const l = await listenDirect(directUrl, channel, handlers);
+        listeners.add(l);
+        return {
+          async close() {
+            listeners.delete(l);
+            await l.close();
+          },
+        };
+      },
       async exec(sqlText, params = []) {
         return (await client.unsafe(sqlText, params as never[])) as unknown as Record<string, unknown>[];
       },
       async close() {
         lease?.release();
+        await Promise.all([...listeners].map((l) => l.close()));
         await Promise.all([
           client.end({ timeout: 5 }),
           asyncClient.end({ timeout: 5 }),
+          direct.end({ timeout: 5 }),
           readClient?.end({ timeout: 5 }),
         ]);
       },

@@ -8,6 +8,7 @@
  */
 import type { Provider } from '@lowrouter/shared';
 import { recordRequestMetrics } from '../analytics/metrics';
+import { type Bus, PUSHED_TTL_MS } from '../cluster/bus';
 import { createCreditAdmission } from '../billing/credit-lease';
 import { createGroupCommit } from '../billing/group-commit';
 import { sweepReservations } from '../billing/ledger';
@@ -52,6 +53,12 @@ export async function createInference(
     policyTtlMs?: number;
     /** ms between polls of the shared circuit table (PostgreSQL); default `config.healthPollMs`. */
     healthPollMs?: number;
+    /**
+     * Pushed invalidation (cluster/bus.ts): policy and grid events clear the policy cache and rebuild
+     * the routing tables at once, and while it is connected their TTLs are PUSHED_TTL_MS (60 s)
+     * instead of `policyTtlMs` (1 s) and `tablesRefreshMs` (2 s).
+     */
+    bus?: Bus;
   } = {},
 ): Promise<InferenceRuntime> {
   const nodeId = newId('res').replace('res_', 'node_');
@@ -117,13 +124,37 @@ export async function createInference(
         })
       : undefined;
   await sharedHealth?.refreshNow();
+  const bus = opts.bus;
+  const tablesRefreshMs = opts.tablesRefreshMs ?? 2_000;
+  const policyTtlMs = opts.policyTtlMs ?? 1_000;
+  const tables = createTablesCache(handle.db, credentials, {
+    refreshMs: bus ? bus.ttl(PUSHED_TTL_MS, tablesRefreshMs) : tablesRefreshMs,
+    now,
+  });
+  const policies = createPolicyStore(handle.db, {
+    ttlMs: bus ? bus.ttl(PUSHED_TTL_MS, policyTtlMs) : policyTtlMs,
+    now,
+  });
+  const rebuildTables = () => {
+    tables.refresh().catch((err) => log.error('routing tables rebuild failed', { error: String(err) }));
+  };
+  const unsubscribe = bus
+    ? [
+        bus.subscribe('policy', () => policies.invalidate()),
+        bus.subscribe('grid', rebuildTables),
+        bus.onReset(() => {
+          policies.invalidate();
+          rebuildTables();
+        }),
+      ]
+    : [];
   const deps: InferenceDeps = {
     db: handle.db,
     reserveDb: handle.asyncCommitDb,
     config,
-    tables: createTablesCache(handle.db, credentials, { refreshMs: opts.tablesRefreshMs ?? 2_000, now }),
+    tables,
     health: sharedHealth ?? createHealthTracker({ now }),
-    policies: createPolicyStore(handle.db, { ttlMs: opts.policyTtlMs ?? 1_000, now }),
+    policies,
     rateLimiter: shared ?? createRateLimiter(now),
     credit,
     log,
@@ -141,6 +172,7 @@ export async function createInference(
     async close() {
       clearInterval(timer);
       await sharedHealth?.close();
+      for (const off of unsubscribe) off();
       try {
         await group.drain();
         if (group.stats.batches)

@@ -1,7 +1,9 @@
 /**
  * Which stored policy applies to a request: the key's own policy when it has one, else the
- * organisation's default, else the built-in `auto`. Cached per key for at most `ttlMs`, like keys, so a
- * policy change reaches every node within that time.
+ * organisation's default, else the built-in `auto`. Cached per key for at most `ttlMs`, like keys: with
+ * the invalidation bus connected (cluster/bus.ts) a policy change on any node arrives as a pushed
+ * `policy` event that clears the cache, and the TTL is a 60 s safety net; while the bus is down (and
+ * on PGlite) it is 1 s, so a change reaches every node within that time.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../auth/key-store';
@@ -26,15 +28,22 @@ export interface PolicyStore {
   invalidate(): void;
 }
 
-export function createPolicyStore(db: Db, opts: { ttlMs?: number; now?: () => number } = {}): PolicyStore {
-  const ttl = opts.ttlMs ?? 1_000;
+export function createPolicyStore(
+  db: Db,
+  opts: { ttlMs?: number | (() => number); now?: () => number } = {},
+): PolicyStore {
+  const ttlOpt = opts.ttlMs ?? 1_000;
+  const ttl = typeof ttlOpt === 'function' ? ttlOpt : () => ttlOpt;
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { at: number; value: ResolvedPolicy }>();
+  // Bumped by invalidate(): a lookup that started before a change must not cache what it read.
+  let epoch = 0;
   return {
     async forPrincipal(p) {
       const key = `${p.orgId}|${p.policyId ?? ''}`;
       const hit = cache.get(key);
-      if (hit && now() - hit.at < ttl) return hit.value;
+      if (hit && now() - hit.at < ttl()) return hit.value;
+      const started = epoch;
       const rows = await db
         .select()
         .from(routingPolicies)
@@ -47,9 +56,12 @@ export function createPolicyStore(db: Db, opts: { ttlMs?: number; now?: () => nu
       const value = row
         ? { id: row.id, name: row.name, spec: RoutingPolicySpec.parse(row.spec) }
         : BUILTIN_POLICY;
-      cache.set(key, { at: now(), value });
+      if (started === epoch) cache.set(key, { at: now(), value });
       return value;
     },
-    invalidate: () => cache.clear(),
+    invalidate: () => {
+      epoch++;
+      cache.clear();
+    },
   };
 }

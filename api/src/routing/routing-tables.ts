@@ -3,7 +3,9 @@
  * ranking candidate (prices, footprint per 1,000 output tokens, credentials) ready for the ranker.
  * Built from the database once, then rebuilt when the catalog hash or grid version changes (checked at
  * most every `refreshMs`, off the request path), so a `lowrouter grid import` reaches new requests on
- * every node within seconds while past requests keep the figures stored on their rows.
+ * every node within seconds while past requests keep the figures stored on their rows. With the
+ * invalidation bus connected (cluster/bus.ts) a grid import arrives as a pushed `grid` event that
+ * rebuilds at once, and `refreshMs` is a 60 s safety net; while it is down, 2 s.
  */
 import { ecoPer1kOutputTokens, microToUsd } from '@lowrouter/shared';
 import { eq, inArray } from 'drizzle-orm';
@@ -159,16 +161,20 @@ export interface TablesCache {
 export function createTablesCache(
   db: Db,
   credentials: ResolvedCredentials,
-  opts: { refreshMs?: number; now?: () => number } = {},
+  /** `refreshMs`: ms between version checks; a function is asked each time (the bus's `ttl`). */
+  opts: { refreshMs?: number | (() => number); now?: () => number } = {},
 ): TablesCache {
-  const refreshMs = opts.refreshMs ?? 2_000;
+  const refreshOpt = opts.refreshMs ?? 2_000;
+  const refreshMs = typeof refreshOpt === 'function' ? refreshOpt : () => refreshOpt;
   const now = opts.now ?? Date.now;
   let current: Promise<RoutingTables> | undefined;
   let checkedAt = 0;
   let checking = false;
   const refresh = () => {
+    const previous = current;
     const next = loadRoutingTables(db, credentials);
-    current = next;
+    // A failed rebuild keeps serving the tables it was to replace (the caller of refresh sees the error).
+    current = previous ? next.catch(() => previous) : next;
     checkedAt = now();
     return next;
   };
@@ -176,7 +182,7 @@ export function createTablesCache(
     async get() {
       if (!current) return refresh();
       const tables = await current;
-      if (!checking && now() - checkedAt >= refreshMs) {
+      if (!checking && now() - checkedAt >= refreshMs()) {
         checking = true;
         checkedAt = now();
         readVersion(db)

@@ -127,6 +127,11 @@ export function selfHostingPage(ctx: DocsContext): Raw {
       'unset (the primary)',
       'A PostgreSQL streaming replica of DATABASE_URL for usage, requests, footprint reports and exports; they lag by its replay delay (analyticsSource.lagSeconds).',
     ],
+    [
+      'DATABASE_DIRECT_URL',
+      'DATABASE_URL',
+      'A direct PostgreSQL connection (not through PgBouncer) for session features: node-lease advisory locks, LISTEN for pushed cache invalidation, migrations, the async-commit pool.',
+    ],
     ['LOWROUTER_DATA_DIR', d.dataDir, 'PGlite data directory (when DATABASE_URL is unset).'],
     [
       'LOWROUTER_PG_PREPARE',
@@ -243,7 +248,7 @@ ${rows.map(([v, def, m]) => html`<tr><td data-label="Variable"><code>${v}</code>
 ${code(`DATABASE_URL=postgres://lowrouter:secret@db.internal:5432/lowrouter \\
 LOWROUTER_KEY_SECRET=$(openssl rand -hex 32) \\
 ${PNPM} start`)}
-<p>On PostgreSQL, <code>pnpm start</code> runs migrations and the catalog import once, then forks one worker per core (<code>LOWROUTER_WORKERS</code>) on the same port; a worker that dies is replaced, and the <code>x-lowrouter-node</code> header names the process that answered. Request rows are partitioned by month, so <code>LOWROUTER_RETENTION_MONTHS</code> drops old months cheaply. Behind PgBouncer in transaction mode set <code>LOWROUTER_PG_PREPARE=false</code>.</p>
+<p>On PostgreSQL, <code>pnpm start</code> runs migrations and the catalog import once, then forks one worker per core (<code>LOWROUTER_WORKERS</code>) on the same port; a worker that dies is replaced, and the <code>x-lowrouter-node</code> header names the process that answered. Request rows are partitioned by month, so <code>LOWROUTER_RETENTION_MONTHS</code> drops old months cheaply. Behind PgBouncer in transaction mode set <code>LOWROUTER_PG_PREPARE=false</code> and <code>DATABASE_DIRECT_URL</code> to PostgreSQL itself: session advisory locks (node liveness, migrations), <code>LISTEN</code> and the <code>synchronous_commit = off</code> reservation pool need a session, which transaction pooling does not keep. Key, routing-policy and grid changes are pushed to every node by <code>NOTIFY</code> when they commit, so caches are current within milliseconds (a 60 s TTL is only a safety net; 1 s while the push connection is down).</p>
 <p>Analytics can be read off the primary: set <code>DATABASE_READ_URL</code> to a streaming replica (hot standby) of the same database, and the <code>usage</code>, <code>requests</code> and <code>footprintReport</code> queries, the <code>/export</code> files, <code>/reports/footprint</code> and the public <code>/footprint</code> page read from it. The request path, balances and the credit ledger, keys, policies and the audit log stay on the primary, as they are read right after they are written. Figures from the replica lag by its replay delay, well under a second on a healthy standby, longer under load or while replay waits for a long query: <code>analyticsSource { lagSeconds }</code> says how much, and the dashboard notes it above one second.</p>
 <h2 id="cli">The operator CLI</h2>
 <p>Day-to-day administration works from a shell on the gateway’s machine, without a browser:</p>
