@@ -121,7 +121,7 @@ ${
     ? html`<h3 id="throughput">Throughput per node</h3>
 <p>1, 2 and 3 gateway processes (<code>LOWROUTER_WORKERS=1</code> each, each its own port) over one database, a zero-latency fake upstream, each request sent to the next node in turn, ${num(m.levelSeconds)} s per level.</p>
 ${nodesTable(m)}
-<p>With ${m.machine.cores} cores, the gateway processes share ${m.machine.cores > 1 ? 'one core' : 'the only core'} between them while the load generator and the fake upstream use the other${oneC64 && threeC64 ? html`: 3 nodes served ${num(threeC64)} requests/s at concurrency 64 against ${num(oneC64)} for one. With every node on the same core, any difference comes from splitting that core over more processes, and from noise; it is not nodes adding up. On separate machines each node adds about the single-node figure, until the database limits below.` : '.'}</p>`
+<p>With ${m.machine.cores} cores, the gateway processes share ${m.machine.cores > 1 ? 'one core' : 'the only core'} between them while the load generator and the fake upstream use the other${oneC64 && threeC64 ? html`: 3 nodes served ${num(threeC64)} requests/s at concurrency 64 against ${num(oneC64)} for one. With every node on the same core, this is not nodes adding up: that core stays saturated, and more processes on it cost more CPU per request (context switches, smaller record batches per node, each process’s own background work), while PostgreSQL, unpinned, shares the machine too. Nodes on machines of their own should each add about the single-node figure until the database limits below; one machine cannot measure that.` : '.'}</p>`
     : ''
 }
 ${
