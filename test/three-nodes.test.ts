@@ -11,9 +11,9 @@
  * PostgreSQL only: PGlite serves one process per data directory.
  */
 import { grantCredit } from '@lowrouter/api/billing/ledger';
-import { testDrivers } from '@lowrouter/api/db/testing';
+import { describeOnPostgres } from './helpers/postgres-only';
 import OpenAI from 'openai';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
 import { multiNodeEnv } from './helpers/multi-node-env';
 import { type PreparedDb, prepareDb } from './helpers/prepare-db';
@@ -52,7 +52,7 @@ interface Run {
   limitedTo: number;
 }
 
-describe.each(testDrivers().filter((d) => d === 'postgres'))('three gateway nodes on %s', () => {
+describeOnPostgres('three gateway nodes on postgres', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
