@@ -1,3 +1,4 @@
+import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, hashApiKey } from '../auth/keys';
@@ -142,6 +143,51 @@ describe.each(testDrivers())('the invalidation bus on %s', (driver) => {
         expect(seen).toEqual([{ kind: 'key', id: 'key_bus_test' }]);
       } finally {
         await other.close();
+      }
+    });
+
+  if (driver === 'postgres')
+    it('counts a connection that hangs without an error as down within two heartbeats', async () => {
+      // A TCP relay to PostgreSQL that can be frozen: bytes stop flowing, no socket closes.
+      const pairs: [Socket, Socket][] = [];
+      const target = new URL(t.url!);
+      const relay = createServer((client) => {
+        const server = connect(Number(target.port || 5432), target.hostname);
+        client.pipe(server).pipe(client);
+        client.on('error', () => {});
+        server.on('error', () => {});
+        pairs.push([client, server]);
+      });
+      await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+      const via = new URL(t.url!);
+      via.port = String((relay.address() as AddressInfo).port);
+      const h = await openDb({ databaseUrl: via.toString() });
+      const events: string[] = [];
+      const l = await h.listen!('lowrouter_relay_test', {
+        onMessage: () => {},
+        onConnect: () => events.push('up'),
+        onDisconnect: () => events.push('down'),
+        heartbeatMs: 200,
+      });
+      try {
+        expect(events).toEqual(['up']);
+        for (const [a, b] of pairs) {
+          a.unpipe(b);
+          b.unpipe(a);
+          a.pause();
+          b.pause();
+        }
+        const frozenAt = Date.now();
+        await waitFor(() => events.includes('down'));
+        expect(Date.now() - frozenAt).toBeLessThan(2_000);
+      } finally {
+        for (const [a, b] of pairs) {
+          a.destroy();
+          b.destroy();
+        }
+        await l.close().catch(() => {});
+        await h.close().catch(() => {});
+        relay.close();
       }
     });
 

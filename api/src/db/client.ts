@@ -114,7 +114,8 @@ function preparing<T extends object>(client: T): T {
 /**
  * One LISTEN connection (max 1, never recycled) on `url`, with its own reconnect: postgres.js's own
  * `listen` re-listens once after a close and gives up silently if that fails, so a restarted server
- * would leave a node deaf for good. A heartbeat (`select 1`) finds a connection that died quietly.
+ * would leave a node deaf for good. A heartbeat (`select 1`) finds a connection that died quietly,
+ * including one that hangs without an error.
  */
 async function listenDirect(
   url: string,
@@ -168,8 +169,30 @@ async function listenDirect(
       });
     return connecting;
   };
+  // A connection cut without a close (a dropped route, a frozen peer) does not fail a query: it hangs
+  // until TCP gives up, minutes later. So a heartbeat unanswered within heartbeatMs counts as down at
+  // once (caches fall back to their short TTLs); the reconnect waits behind it until the socket fails
+  // or the answer comes late, and its LISTEN then resets every cache.
+  let beating = false;
   const beat = setInterval(() => {
-    if (up && !closed) sql`select 1`.catch(down);
+    if (!up || closed || beating) return;
+    beating = true;
+    const late = setTimeout(
+      () => down(new Error(`listen connection silent for ${heartbeatMs} ms`)),
+      heartbeatMs,
+    );
+    late.unref();
+    sql`select 1`.then(
+      () => {
+        beating = false;
+        clearTimeout(late);
+      },
+      (err: unknown) => {
+        beating = false;
+        clearTimeout(late);
+        down(err);
+      },
+    );
   }, heartbeatMs);
   beat.unref();
   await connect();
