@@ -13,7 +13,7 @@ import { PUSHED_TTL_MS, createBus } from './cluster/bus';
 import { createInference } from './inference/deps';
 import { closeUpstreamDispatchers } from './providers/call';
 import type { Config } from './config';
-import { type DbHandle, openDb } from './db/client';
+import { type DbHandle, configuredDb, openDb } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedCatalog } from './db/seed';
 import { purgeExpiredAnswers } from './inference/cache';
@@ -65,11 +65,8 @@ export async function startGateway(
   const log = opts.log ?? createLogger(config.logLevel);
   const t0 = performance.now();
   const db = await openDb({
-    databaseUrl: config.databaseUrl,
+    ...configuredDb(config),
     readDatabaseUrl: config.databaseReadUrl,
-    directUrl: config.databaseDirectUrl,
-    dataDir: config.dataDir,
-    prepare: config.pgPrepare,
   });
   let secret: string;
   let generatedAdminKey: string | undefined;

@@ -1,6 +1,6 @@
 import { verifyAuditChain } from '../audit';
 import { loadConfig } from '../config';
-import { openDb } from '../db/client';
+import { configuredDb, openDb } from '../db/client';
 import { runMigrations } from '../db/migrate';
 
 const HELP = `usage: lowrouter audit verify [--json]
@@ -36,10 +36,7 @@ export async function run(args: string[]): Promise<number> {
   const json = flags.includes('--json');
   const config = loadConfig();
   const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    directUrl: config.databaseDirectUrl,
-    dataDir: config.dataDir,
-    prepare: config.pgPrepare,
+    ...configuredDb(config),
   });
   try {
     await runMigrations(db);

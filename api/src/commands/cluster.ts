@@ -7,7 +7,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config';
-import { openDb } from '../db/client';
+import { configuredDb, openDb } from '../db/client';
 import type { Logger } from '../log';
 import { prepareDatabase } from '../main';
 import { grantCommand } from './banner';
@@ -32,9 +32,7 @@ export async function runPrimary(
   signals: { onSignal: (fn: (signal: string) => void) => void; signalled: () => string | undefined },
 ): Promise<number> {
   const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    directUrl: config.databaseDirectUrl,
-    prepare: config.pgPrepare,
+    ...configuredDb(config),
     maxConnections: 2,
   });
   let generatedAdminKey: string | undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadConfig } from '../config';
-import { openDb } from '../db/client';
+import { configuredDb, openDb } from '../db/client';
 import { runMigrations } from '../db/migrate';
 import { seedCatalog } from '../db/seed';
 import { applyGridImport, knownRegions, parseGridCsv } from '../eco/grid-import';
@@ -23,10 +23,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const config = loadConfig();
   const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    directUrl: config.databaseDirectUrl,
-    dataDir: config.dataDir,
-    prepare: config.pgPrepare,
+    ...configuredDb(config),
   });
   try {
     await runMigrations(db);

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config';
-import { openDb } from '../db/client';
+import { configuredDb, openDb } from '../db/client';
 import { runMigrations } from '../db/migrate';
 import { parseCommandArgs } from './args';
 
@@ -8,10 +8,7 @@ export async function run(args: string[]): Promise<number> {
   parseCommandArgs(args, {});
   const config = loadConfig();
   const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    directUrl: config.databaseDirectUrl,
-    dataDir: config.dataDir,
-    prepare: config.pgPrepare,
+    ...configuredDb(config),
   });
   try {
     await runMigrations(db);

@@ -16,7 +16,7 @@ import { DEFAULT_ORG_ID, ensureKeySecret } from '../auth/bootstrap';
 import { type Principal, createKeyStore } from '../auth/key-store';
 import { SCOPES } from '../auth/keys';
 import { type Config, loadConfig } from '../config';
-import { type DbHandle, openDb } from '../db/client';
+import { type DbHandle, configuredDb, openDb } from '../db/client';
 import { dataDirOwner, describeOwner } from '../db/data-dir-lock';
 import { runMigrations } from '../db/migrate';
 import type { InferenceDeps } from '../inference/complete';
@@ -36,9 +36,7 @@ export interface Operator {
 export async function openOperator(command: string, config: Config = loadConfig()): Promise<Operator> {
   if (config.databaseUrl) {
     const handle = await openDb({
-      databaseUrl: config.databaseUrl,
-      directUrl: config.databaseDirectUrl,
-      prepare: config.pgPrepare,
+      ...configuredDb(config),
       maxConnections: 2,
     });
     return direct(handle, config, 'the database (DATABASE_URL)');

@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import type { Config } from '../config';
 import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { RemotePglite } from './pglite-remote';
 import * as schema from './schema';
@@ -224,6 +225,22 @@ export interface OpenDbOptions {
    * `databaseUrl`.
    */
   directUrl?: string;
+}
+
+/**
+ * Where and how to connect, as configured: the database (or PGlite directory), the direct session URL
+ * and the prepare setting. Every process that opens the database starts from this, so none of them
+ * forgets one of the settings (PgBouncer needs both `directUrl` and `prepare`).
+ */
+export function configuredDb(
+  config: Pick<Config, 'databaseUrl' | 'databaseDirectUrl' | 'dataDir' | 'pgPrepare'>,
+): OpenDbOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    dataDir: config.dataDir,
+    prepare: config.pgPrepare,
+  };
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
