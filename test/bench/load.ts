@@ -18,16 +18,7 @@ import { monotonicUs, topSelfTime } from './load/cpu-profile';
 import { closedLoop, interleavedOverhead, openPool, send, type Target } from './load/loadgen';
 import { type GatewayUnderTest, LOWROUTER_ENTRY, startLowRouter } from './load/lowrouter';
 import { startPortkey } from './load/portkey';
-import {
-  CAN_PIN,
-  GATEWAY_CPU,
-  LOAD_CPU,
-  pinSelf,
-  sampleRss,
-  spawnPinned,
-  stopGroup,
-  waitForOutput,
-} from './load/proc';
+import { CAN_PIN, GATEWAY_CPU, LOAD_CPU, pinSelf, sampleRss, startBenchUpstream } from './load/proc';
 import { type GatewayResult, levelLine, markdownTable, overheadLine, targets } from './load/report';
 
 type Side = 'pglite' | 'postgres' | 'portkey';
@@ -171,21 +162,13 @@ export async function run(args: string[]): Promise<void> {
       .join(' ')}; durations: overhead ${o.overheadMs / 1000} s, c=${LEVELS.join('/')} ` +
       `${o.levelMs / 1000} s each, c=${LONG} ${o.longMs / 1000} s; LowRouter entry: node ${LOWROUTER_ENTRY.join(' ')}`,
   );
-  const fake = spawnPinned(
-    LOAD_CPU,
-    process.execPath,
-    ['--import', 'tsx', 'test/bench/load/fake-upstream-main.ts'],
-    {
-      cwd: ROOT,
-      env: process.env,
-    },
-  );
+  const fake = await startBenchUpstream();
+  const fakeBase = fake.baseUrl;
   const results: GatewayResult[] = [];
   const failures: string[] = [];
   try {
-    const [, fakeBase] = await waitForOutput(fake, /FAKE_UPSTREAM (\S+)/, 60_000);
     const direct: Target = {
-      origin: new URL(fakeBase!).origin,
+      origin: new URL(fakeBase).origin,
       path: '/v1/chat/completions',
       headers: { authorization: 'Bearer sk-test' },
     };
@@ -197,8 +180,8 @@ export async function run(args: string[]): Promise<void> {
       try {
         gw =
           side === 'portkey'
-            ? await startPortkey(fakeBase!, say)
-            : await startLowRouter(side, fakeBase!, { cpuProfDir: profDir });
+            ? await startPortkey(fakeBase, say)
+            : await startLowRouter(side, fakeBase, { cpuProfDir: profDir });
         say(`\n${gw.name}: pid ${gw.pid} at ${gw.target.origin}`);
         results.push(await measure(gw, direct, o, window));
       } catch (err) {
@@ -210,7 +193,7 @@ export async function run(args: string[]): Promise<void> {
       if (gw && profDir && existsSync(profDir)) printProfile(gw.name, profDir, window);
     }
   } finally {
-    await stopGroup(fake);
+    await fake.stop();
   }
   if (results.length) {
     say(`\n### Load: gateways side by side (${o.longMs / 1000} s at c=${LONG})\n`);

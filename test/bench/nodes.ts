@@ -25,19 +25,9 @@ import { openDb } from '@lowrouter/api/db/client';
 import { runMigrations } from '@lowrouter/api/db/migrate';
 import { createTestDatabase } from '@lowrouter/api/db/testing';
 import type { ScaleOutMeasured } from '@lowrouter/api/http/docs/measured';
-import { ROOT } from '../helpers/spawn-gateway';
 import { closedLoop, quantile, rps } from './load/loadgen';
 import { type GatewayUnderTest, startLowRouter } from './load/lowrouter';
-import {
-  CAN_PIN,
-  GATEWAY_CPU,
-  LOAD_CPU,
-  pinSelf,
-  sampleRss,
-  spawnPinned,
-  stopGroup,
-  waitForOutput,
-} from './load/proc';
+import { CAN_PIN, GATEWAY_CPU, LOAD_CPU, pinSelf, sampleRss, startBenchUpstream } from './load/proc';
 import { errorText, levelLine } from './load/report';
 
 /** The committed file the docs page reads. */
@@ -257,20 +247,11 @@ export async function run(args: string[]): Promise<void> {
     postgres: { version: 'unknown', maxConnections: 0, synchronousCommit: 'unknown' },
   };
   if (o.only.includes('nodes')) {
-    const fake = spawnPinned(
-      LOAD_CPU,
-      process.execPath,
-      ['--import', 'tsx', 'test/bench/load/fake-upstream-main.ts'],
-      {
-        cwd: ROOT,
-        env: process.env,
-      },
-    );
+    const fake = await startBenchUpstream();
     try {
-      const [, fakeBase] = await waitForOutput(fake, /FAKE_UPSTREAM (\S+)/, 60_000);
-      for (const count of NODE_COUNTS) result.nodes.push(await measureNodes(count, fakeBase!, o));
+      for (const count of NODE_COUNTS) result.nodes.push(await measureNodes(count, fake.baseUrl, o));
     } finally {
-      await stopGroup(fake);
+      await fake.stop();
     }
   }
   if (o.only.includes('writes')) Object.assign(result, await measureWrites(o));

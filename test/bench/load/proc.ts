@@ -7,6 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
+import { ROOT } from '../../helpers/spawn-gateway';
 
 /** True when `taskset` runs here and the machine has at least two CPUs to split. */
 export const CAN_PIN = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
@@ -185,4 +186,27 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The zero-latency fake OpenAI upstream (fake-upstream-main.ts) as a process of its own on LOAD_CPU,
+ * beside the load generator. `stop` ends it; it is also ended if it never says where it listens.
+ */
+export async function startBenchUpstream(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  const fake = spawnPinned(
+    LOAD_CPU,
+    process.execPath,
+    ['--import', 'tsx', 'test/bench/load/fake-upstream-main.ts'],
+    {
+      cwd: ROOT,
+      env: process.env,
+    },
+  );
+  try {
+    const [, baseUrl] = await waitForOutput(fake, /FAKE_UPSTREAM (\S+)/, 60_000);
+    return { baseUrl: baseUrl!, stop: () => stopGroup(fake) };
+  } catch (err) {
+    await stopGroup(fake);
+    throw err;
+  }
 }
