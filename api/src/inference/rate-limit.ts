@@ -36,24 +36,37 @@ export interface SlidingLog {
 }
 
 export function createSlidingLog(windowMs = 60_000): SlidingLog {
-  const log = new Map<string, { at: number; tokens: number }[]>();
+  // Per key, the admitted requests in time order from `head`, and their token sum: expired entries are
+  // dropped from the front, so a check costs what expired since the last one, not the whole window
+  // (a key limited to 60 000 requests per minute used to copy 60 000 entries per request).
+  const log = new Map<string, { at: number[]; tokens: number[]; head: number; sum: number }>();
   return {
     check(keyId, { rpm, tpm }, tokens, t) {
-      const entries = (log.get(keyId) ?? []).filter((e) => t - e.at < windowMs);
-      if (entries.length) log.set(keyId, entries);
-      else log.delete(keyId);
-      const oldest = entries[0]?.at ?? t;
+      const e = log.get(keyId);
+      if (e) {
+        while (e.head < e.at.length && t - e.at[e.head]! >= windowMs) e.sum -= e.tokens[e.head++]!;
+        if (e.head === e.at.length) log.delete(keyId);
+        else if (e.head > 1024 && e.head * 2 > e.at.length) {
+          e.at = e.at.slice(e.head);
+          e.tokens = e.tokens.slice(e.head);
+          e.head = 0;
+        }
+      }
+      const count = e && log.has(keyId) ? e.at.length - e.head : 0;
+      const oldest = count ? e!.at[e!.head]! : t;
       const retryAfterMs = Math.max(1, windowMs - (t - oldest));
-      if (rpm != null && entries.length >= rpm) return { ok: false, retryAfterMs, which: 'requests' };
-      if (tpm == null || entries.length === 0) return null;
-      const used = entries.reduce((n, e) => n + e.tokens, 0);
-      if (used + tokens > tpm) return { ok: false, retryAfterMs, which: 'tokens' };
+      if (rpm != null && count >= rpm) return { ok: false, retryAfterMs, which: 'requests' };
+      if (tpm == null || count === 0) return null;
+      if (e!.sum + tokens > tpm) return { ok: false, retryAfterMs, which: 'tokens' };
       return null;
     },
     record(keyId, tokens, t) {
-      const entries = log.get(keyId);
-      if (entries) entries.push({ at: t, tokens });
-      else log.set(keyId, [{ at: t, tokens }]);
+      const e = log.get(keyId);
+      if (e) {
+        e.at.push(t);
+        e.tokens.push(tokens);
+        e.sum += tokens;
+      } else log.set(keyId, { at: [t], tokens: [tokens], head: 0, sum: tokens });
     },
   };
 }
