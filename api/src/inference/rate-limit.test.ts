@@ -41,7 +41,11 @@ describe('per-key rate limits', () => {
       t = i;
       expect(rl.admit('big', limits, 7).ok).toBe(true);
     }
-    expect(rl.admit('big', limits, 7)).toEqual({ ok: false, retryAfterMs: 60_000 - 2_999, which: 'requests' });
+    expect(rl.admit('big', limits, 7)).toEqual({
+      ok: false,
+      retryAfterMs: 60_000 - 2_999,
+      which: 'requests',
+    });
     // At 61 999 ms the first 2 000 have left the window (those admitted at 0 … 1 999 ms): 2 000 fit again.
     t = 61_999;
     for (let i = 0; i < 2_000; i++) expect(rl.admit('big', { rpm: null, tpm: limits.tpm }, 7).ok).toBe(true);
