@@ -46,6 +46,11 @@ const EnvSchema = z.object({
   LOWROUTER_RETENTION_MONTHS: intFrom(0),
   /** A streaming client that has not read for this long (ms) is treated as gone: upstream cancelled, settled. */
   LOWROUTER_STREAM_STALL_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * How far V8 lets the JavaScript heap grow past what survived the last full collection, in percent
+   * (runtime/heap.ts); 0 leaves V8's own choice (up to 4× under load).
+   */
+  LOWROUTER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   /** ms between a node's polls of the circuit breakers the other nodes share (PostgreSQL only). */
   LOWROUTER_HEALTH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** Processes serving the port on PostgreSQL (node:cluster); default one per core. PGlite: always 1. */
@@ -124,6 +129,8 @@ export type Config = {
   streamStallMs: number;
   /** ms between polls of the shared circuit-breaker table (PostgreSQL); a circuit opened elsewhere is seen within it. */
   healthPollMs: number;
+  /** Heap growth past the live set after a full GC, percent; 0 = V8's default (runtime/heap.ts). */
+  heapGrowingPercent: number;
   keyCacheMax: number;
   failedAuthPerMinute: number;
   trustProxy: boolean;
@@ -174,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionMonths: e.LOWROUTER_RETENTION_MONTHS,
     streamStallMs: e.LOWROUTER_STREAM_STALL_MS,
     healthPollMs: e.LOWROUTER_HEALTH_POLL_MS,
+    heapGrowingPercent: e.LOWROUTER_HEAP_GROWING_PERCENT,
     keyCacheMax: e.LOWROUTER_KEY_CACHE_MAX,
     failedAuthPerMinute: e.LOWROUTER_FAILED_AUTH_PER_MINUTE,
     trustProxy: e.LOWROUTER_TRUST_PROXY,

@@ -4,6 +4,7 @@ import { ensureWebAssets } from '../http/static';
 import { createLogger } from '../log';
 import { type Gateway, startGateway } from '../main';
 import { DataDirInUseError, dataDirOwner } from '../db/data-dir-lock';
+import { applyHeapSettings } from '../runtime/heap';
 import { parseCommandArgs } from './args';
 import { grantCommand } from './banner';
 import { reportUp, runPrimary } from './cluster';
@@ -23,6 +24,7 @@ declare const __LOWROUTER_BUNDLED__: boolean | undefined;
 export async function run(args: string[]): Promise<number> {
   parseCommandArgs(args, {});
   const config = loadConfig();
+  applyHeapSettings(config.heapGrowingPercent);
   // A second gateway on an embedded directory is refused at once, before the pages are built; the
   // lock itself is taken when the database opens (db/client.ts), which closes the race.
   if (!config.databaseUrl && !cluster.isWorker) {
