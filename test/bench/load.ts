@@ -18,8 +18,24 @@ import { monotonicUs, topSelfTime } from './load/cpu-profile';
 import { closedLoop, interleavedOverhead, openPool, send, type Target } from './load/loadgen';
 import { type GatewayUnderTest, LOWROUTER_ENTRY, startLowRouter } from './load/lowrouter';
 import { startPortkey } from './load/portkey';
-import { CAN_PIN, GATEWAY_CPU, LOAD_CPU, pinSelf, sampleRss, startBenchUpstream } from './load/proc';
-import { type GatewayResult, levelLine, markdownTable, overheadLine, targets } from './load/report';
+import {
+  CAN_PIN,
+  commCpuMs,
+  cpuMs,
+  GATEWAY_CPU,
+  LOAD_CPU,
+  pinSelf,
+  sampleRss,
+  startBenchUpstream,
+} from './load/proc';
+import {
+  type GatewayResult,
+  type LevelCpu,
+  levelLine,
+  markdownTable,
+  overheadLine,
+  targets,
+} from './load/report';
 
 type Side = 'pglite' | 'postgres' | 'portkey';
 const SIDES: Side[] = ['pglite', 'postgres', 'portkey'];
@@ -106,12 +122,19 @@ async function measure(
     })());
   for (const c of [...LEVELS, LONG]) {
     const rss = sampleRss(gw.pid);
+    const cpu0 = cpuMs(gw.pid);
+    const pg0 = gw.name.includes('PostgreSQL') ? commCpuMs('postgres') : undefined;
     const timer = gw.openCircuits ? setInterval(() => void poll(), 1000) : undefined;
     const level = await closedLoop(gw.target, c, c === LONG ? o.longMs : o.levelMs);
     clearInterval(timer);
     result.peakRss[c] = rss.stop();
+    const cpu1 = cpuMs(gw.pid);
+    const cpu: LevelCpu = {
+      gatewayMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+      postgresMs: pg0 !== undefined ? commCpuMs('postgres') - pg0 : undefined,
+    };
     result.levels.push(level);
-    say(levelLine(gw.name, level, result.peakRss[c]!));
+    say(levelLine(gw.name, level, result.peakRss[c]!, cpu));
   }
   window.toUs = monotonicUs();
   if (gw.openCircuits) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorKey, type LevelResult } from './loadgen';
-import { errorText, type GatewayResult, hardErrors, targets } from './report';
+import { cpuText, errorText, type GatewayResult, hardErrors, targets } from './report';
+import { cpuMs } from './proc';
 
 const level = (concurrency: number, latencies: number[], extra: Partial<LevelResult> = {}): LevelResult => ({
   concurrency,
@@ -23,6 +24,24 @@ const gateway = (name: string, overheadMs: number, rpsAt16: number, at256: Level
 });
 
 describe('load report', () => {
+  it('gives CPU per served request and the share of a core, PostgreSQL apart', () => {
+    const r = level(16, Array(400).fill(5), { durationMs: 2000 });
+    expect(cpuText(r, { gatewayMs: 1000, postgresMs: 80 })).toBe(
+      '\n    CPU/request: gateway 2.50 ms (50% of a core), PostgreSQL 0.20 ms',
+    );
+    expect(cpuText(r, { gatewayMs: 1900 })).toBe('\n    CPU/request: gateway 4.75 ms (95% of a core)');
+    expect(cpuText(r, { gatewayMs: null })).toBe('');
+    expect(cpuText(level(16, []), { gatewayMs: 10 })).toContain('gateway n/a ms');
+  });
+
+  it("reads a process's CPU time from the scheduler, growing as it works", () => {
+    const before = cpuMs(process.pid)!;
+    const until = performance.now() + 30;
+    while (performance.now() < until); // 30 ms of this thread on a CPU
+    expect(cpuMs(process.pid)! - before).toBeGreaterThanOrEqual(25);
+    expect(cpuMs(2 ** 30)).toBeNull(); // no such process
+  });
+
   it('keys errors by status and the OpenAI error code of the body', () => {
     expect(errorKey(503, '{"error":{"code":"no_route_available","type":"no_route_available"}}')).toBe(
       '503 no_route_available',

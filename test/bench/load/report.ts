@@ -40,11 +40,30 @@ export const hardErrors = (r: LevelResult) =>
     .filter(([k]) => !isShed(k))
     .reduce((a, [, n]) => a + n, 0);
 
-export function levelLine(name: string, r: LevelResult, rss: number | null): string {
+/** CPU spent during a level, ms: the gateway's own process and, for LowRouter on PostgreSQL, the server's. */
+export interface LevelCpu {
+  gatewayMs: number | null;
+  postgresMs?: number;
+}
+
+const perRequest = (cpuMs: number, r: LevelResult) => (r.ok ? (cpuMs / r.ok).toFixed(2) : 'n/a');
+
+/** `CPU/request: gateway 0.71 ms (96% of a core), PostgreSQL 0.12 ms`, or '' when not measured. */
+export function cpuText(r: LevelResult, cpu?: LevelCpu): string {
+  if (!cpu || cpu.gatewayMs === null) return '';
+  const busy = ((cpu.gatewayMs / r.durationMs) * 100).toFixed(0);
+  return (
+    `\n    CPU/request: gateway ${perRequest(cpu.gatewayMs, r)} ms (${busy}% of a core)` +
+    (cpu.postgresMs !== undefined ? `, PostgreSQL ${perRequest(cpu.postgresMs, r)} ms` : '')
+  );
+}
+
+export function levelLine(name: string, r: LevelResult, rss: number | null, cpu?: LevelCpu): string {
   return (
     `${name.padEnd(22)} c=${String(r.concurrency).padEnd(4)} ${(r.durationMs / 1000).toFixed(1)} s  ` +
     `${rps(r).toFixed(0).padStart(6)} req/s  p50 ${ms(quantile(r.latencies, 0.5))} ms  ` +
     `p99 ${ms(quantile(r.latencies, 0.99))} ms  errors: ${errorText(r)}  peak RSS ${mb(rss)}` +
+    cpuText(r, cpu) +
     (r.samples.length ? `\n    first errors: ${r.samples.join(' | ')}` : '')
   );
 }
