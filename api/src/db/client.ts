@@ -55,6 +55,14 @@ export interface DbHandle {
    * with its balance change, and no answer was sent. On PGlite, the same `db`.
    */
   asyncCommitDb: Db;
+  /**
+   * Where the group commit writes request records (billing/group-commit.ts runs one batch at a time):
+   * on PostgreSQL a connection of its own, so every batch meets the same, warm server process; from
+   * the shared pool each batch went to the next idle connection, whose process had been asleep since
+   * its last turn (at concurrency 1 the record's round trip took about twice its server time). On
+   * PGlite, the same `db`.
+   */
+  recordDb: Db;
   driver: 'pglite' | 'postgres';
   /** Runs `fn` over one dedicated session (migrations, advisory locks), then releases it. */
   withDedicatedConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
@@ -281,6 +289,16 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       schema,
       logger,
     }) as unknown as Db;
+    const recordClient = postgres(url, {
+      max: 1,
+      onnotice: () => {},
+      connection: { application_name: 'lowrouter-record' },
+      prepare: opts.prepare !== false,
+    });
+    const recordDb = drizzlePostgres(opts.prepare === false ? recordClient : preparing(recordClient), {
+      schema,
+      logger,
+    }) as unknown as Db;
     // Reads that may lag: their own pool on the replica, every session read-only so the handle can
     // never write, even when the URL names a primary.
     const readClient = opts.readDatabaseUrl
@@ -304,6 +322,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       readDb,
       separateReads: readClient !== undefined,
       asyncCommitDb,
+      recordDb,
       driver: 'postgres',
       async holdNodeLease(nodeId) {
         lease = await direct.reserve();
@@ -346,6 +365,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
         await Promise.all([
           client.end({ timeout: 5 }),
           asyncClient.end({ timeout: 5 }),
+          recordClient.end({ timeout: 5 }),
           direct.end({ timeout: 5 }),
           readClient?.end({ timeout: 5 }),
         ]);
@@ -372,6 +392,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     readDb: db,
     separateReads: false,
     asyncCommitDb: db,
+    recordDb: db,
     driver: 'pglite',
     dataDirLock: lock,
     async holdNodeLease(nodeId) {

@@ -1,5 +1,5 @@
 import { loadCatalog } from '@lowrouter/data';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from './seed';
 import { endpoints, models, providers, regions } from './schema';
@@ -88,5 +88,30 @@ describe.each(testDrivers())('database on %s', (driver) => {
     const [row] = await t.handle.db.select().from(regions).where(eq(regions.id, region.id));
     expect(row!.gridGco2ePerKwh).toBe(42);
     expect(row!.gridSource).toBe('operator licence');
+  });
+
+  it('writes request records over one session of their own, never the shared pool', async () => {
+    const pids = async (db: typeof t.handle.db) =>
+      new Set(
+        (
+          await Promise.all(
+            Array.from({ length: 6 }, () => db.execute(sql`select pg_backend_pid() as pid, pg_sleep(0.02)`)),
+          )
+        ).map((r) =>
+          String(
+            (r as unknown as { rows?: { pid: unknown }[] }).rows?.[0]?.pid ??
+              (r as unknown as { pid: unknown }[])[0]?.pid,
+          ),
+        ),
+      );
+    const record = await pids(t.handle.recordDb);
+    expect(record.size).toBe(1); // every batch meets the same, warm server process
+    if (driver === 'postgres') {
+      const shared = await pids(t.handle.db);
+      expect(shared.size).toBeGreaterThan(1); // six at once spread over the pool
+      expect([...record].some((p) => shared.has(p))).toBe(false);
+    } else {
+      expect(t.handle.recordDb).toBe(t.handle.db); // PGlite: one session
+    }
   });
 });

@@ -88,7 +88,7 @@ export async function createInference(
   const now = opts.now ?? Date.now;
   const credit = createCreditAdmission({ db: handle.asyncCommitDb, nodeId, log, now });
   const group = createGroupCommit<BatchItem>({
-    write: (items) => recordBatch(handle.db, items),
+    write: (items) => recordBatch(handle.recordDb, items),
     log,
     describe: (item) => ({ requestId: item.row.id }),
   });
