@@ -21,7 +21,7 @@ describe.each(testDrivers())('group commit on %s', (driver) => {
     t = await openTestDb(driver, {
       maxConnections: 12,
       onQuery: (q) => {
-        if (q.includes('null::requests')) batches++;
+        if (q.includes('record_batch(')) batches++;
       },
     });
   });

@@ -64,8 +64,9 @@ export async function recordInTx(
 }
 
 /**
- * Writes a batch in one statement: rows, ledger debits (charge_micro > 0), reservation releases, lease
- * shrinks (summed per lease), rollups (summed per key). Throws if any part fails; nothing is written then.
+ * Writes a batch in one statement (a call of the record_batch function, db/queries/credit.ts): rows,
+ * ledger debits (charge_micro > 0), reservation releases, lease shrinks (summed per lease), rollups
+ * (summed per key). Throws if any part fails; nothing is written then.
  * `debits: false` when the caller already wrote the ledger row (recordInTx).
  */
 export async function recordBatch(
