@@ -119,6 +119,8 @@ describe('app errors', () => {
     expect(text).not.toMatch(INTERNALS);
     const error = JSON.parse(text).errors[0];
     expect(error.message).toMatch(/^Unexpected error inside LowRouter/);
+    // The id the client quotes is the one its response header carries, and the log line's.
+    expect(error.extensions.requestId).toBe(gql.headers.get('x-lowrouter-request-id'));
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.requestId === error.extensions.requestId);
     expect(logged).toMatchObject({ level: 'error', msg: 'graphql unexpected error' });
   });

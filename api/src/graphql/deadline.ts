@@ -6,7 +6,7 @@
  * cost limits, so the event loop stays free for /healthz.
  */
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
-import { graphqlRequestId } from './mask-errors';
+import type { RequestIdContext } from './mask-errors';
 
 /** Most wall time one GraphQL operation may run, ms. */
 export const QUERY_DEADLINE_MS = 10_000;
@@ -30,7 +30,7 @@ export function useExecutionDeadline(ms: number = QUERY_DEADLINE_MS): Plugin {
   return {
     onExecute({ args }) {
       const controller = new AbortController();
-      const requestId = graphqlRequestId.getStore();
+      const requestId = (args.contextValue as RequestIdContext | undefined)?.requestId;
       const timer = setTimeout(() => controller.abort(deadlineError(ms, requestId)), ms);
       timer.unref?.();
       const request = (args.contextValue as { request?: Request } | undefined)?.request;

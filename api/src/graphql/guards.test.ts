@@ -17,14 +17,15 @@ import { useArgumentGuard } from './argument-guard';
 import { limitRequestBody } from './body-limit';
 import { useExecutionDeadline } from './deadline';
 import { schema } from './index';
-import { createMaskError, graphqlRequestId } from './mask-errors';
+import { createMaskError, useRequestIds } from './mask-errors';
 import { MAX_DOCUMENT_NESTING, MAX_DOCUMENT_TOKENS, useParserLimits } from './parse-limits';
 import { ForbiddenError } from './types/errors';
 
 async function post(
-  yoga: { fetch: (r: Request, ctx: { principal: null }) => Response | Promise<Response> },
+  yoga: { fetch: (r: Request, ctx: { principal: null; requestId?: string }) => Response | Promise<Response> },
   query: string,
   variables?: Record<string, unknown>,
+  requestId?: string,
 ) {
   const res = await yoga.fetch(
     new Request('http://test/graphql', {
@@ -32,7 +33,7 @@ async function post(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     }),
-    { principal: null },
+    { principal: null, requestId },
   );
   return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
 }
@@ -123,12 +124,12 @@ describe('deadline', () => {
   });
 
   it('stops an operation past its wall time with a clear error instead of holding the client', async () => {
-    const yoga = createYoga<{ principal: null }>({
+    const yoga = createYoga<{ principal: null; requestId?: string }>({
       schema: slow,
       logging: false,
       plugins: [useExecutionDeadline(50)],
     });
-    const res = await graphqlRequestId.run('req_slow1', () => post(yoga, '{ items }'));
+    const res = await post(yoga, '{ items }', undefined, 'req_slow1');
     expect(started).toBe(1);
     expect(res.status).toBe(503);
     expect(res.body.errors).toEqual([
@@ -232,15 +233,16 @@ describe('masking and logging', () => {
       },
     }),
   });
-  const yoga = createYoga<{ principal: null }>({
+  const yoga = createYoga<{ principal: null; requestId?: string }>({
     schema: boom,
     logging: false,
+    plugins: [useRequestIds()],
     maskedErrors: { errorMessage: 'Unexpected error inside LowRouter.', maskError: createMaskError(log) },
   });
 
   it('hides an unexpected error behind a request id that the error-level log line carries too', async () => {
     lines.length = 0;
-    const res = await graphqlRequestId.run('req_test123', () => post(yoga, '{ crash }'));
+    const res = await post(yoga, '{ crash }', undefined, 'req_test123');
     const text = JSON.stringify(res.body);
     expect(text).not.toMatch(/select|\/src\/|api_keys/);
     expect(res.body.errors?.[0]).toMatchObject({

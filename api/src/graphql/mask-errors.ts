@@ -6,16 +6,64 @@
  * Anything else is unexpected: the client gets a generic message with the request id in
  * `extensions.requestId`, and the log line at error level carries the same id and the stack.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { GraphQLError } from 'graphql/index.js';
-import { createGraphQLError } from 'graphql-yoga';
+import { createGraphQLError, handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { AnalyticsError } from '../analytics/errors';
 import { newRequestId } from '../ids';
 import type { Logger } from '../log';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './types/errors';
 
-/** The id of the GraphQL request being served (set by the handler around yoga.fetch). */
-export const graphqlRequestId = new AsyncLocalStorage<string>();
+/** What the handler passes to yoga with each request (server.ts): the id the response header carries. */
+export interface RequestIdContext {
+  requestId?: string;
+}
+
+/**
+ * The request id of each error a request produced, noted by useRequestIds where the GraphQL context is
+ * in reach and read by maskError, which yoga calls with the error alone. Not an AsyncLocalStorage: in
+ * Node 20 its first use turns on promise hooks for the whole process, and from then on every promise
+ * of every /v1 request paid for them (measured with `pnpm bench load`'s setup, which provisions
+ * through GraphQL: 5-9% CPU per request at concurrency 256, p99 251-277 ms with it, 223-233 without).
+ */
+const requestIdOf = new WeakMap<object, string>();
+
+function note(errors: readonly unknown[] | undefined, requestId: string | undefined): void {
+  if (!requestId || !errors) return;
+  for (const e of errors) if (e && typeof e === 'object') requestIdOf.set(e, requestId);
+}
+
+/**
+ * Yoga plugin: notes the request id (from the server context) on every error of parsing, validation
+ * and execution, before yoga's masking (which runs after user plugins) hands them to maskError.
+ */
+export function useRequestIds(): Plugin<RequestIdContext> {
+  return {
+    onParse({ context }) {
+      return ({ result }) => {
+        if (result instanceof Error) note([result], context.requestId);
+      };
+    },
+    onValidate({ context }) {
+      return ({ result }) => note(result, context.requestId);
+    },
+    onExecute({ args }) {
+      const requestId = (args.contextValue as RequestIdContext | undefined)?.requestId;
+      return {
+        onExecuteDone: (payload) =>
+          handleStreamOrSingleExecutionResult(payload, ({ result }) => note(result.errors, requestId)),
+      };
+    },
+  };
+}
+
+/** The request id noted on `error` (or on the error it wraps), if any. */
+export function requestIdOfError(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  return (
+    requestIdOf.get(error) ??
+    (error instanceof GraphQLError && error.originalError ? requestIdOf.get(error.originalError) : undefined)
+  );
+}
 
 /** The typed error behind `error`, as a client-facing GraphQL error; null when not a typed one. */
 function typedError(error: unknown): GraphQLError | null {
@@ -42,7 +90,7 @@ function isDeliberate(error: unknown): error is GraphQLError {
 /** Yoga's `maskedErrors.maskError`: see the header. `isDev` is ignored: no stack ever leaves. */
 export function createMaskError(log: Logger) {
   return function maskError(error: unknown, message: string): Error {
-    const requestId = graphqlRequestId.getStore() ?? newRequestId();
+    const requestId = requestIdOfError(error) ?? newRequestId();
     const typed = typedError(error);
     const refused = typed ?? (isDeliberate(error) ? error : null);
     if (refused) {

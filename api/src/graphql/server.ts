@@ -19,7 +19,7 @@ import { createContext } from './context';
 import { QUERY_DEADLINE_MS, useExecutionDeadline } from './deadline';
 import { schema } from './index';
 import { catalogCountsOf } from './list-bounds';
-import { createMaskError, graphqlRequestId } from './mask-errors';
+import { createMaskError, useRequestIds } from './mask-errors';
 import { useParserLimits } from './parse-limits';
 import { GRAPHIQL_CSP, renderGraphiqlPage } from '../http/pages/graphiql';
 
@@ -42,7 +42,7 @@ export interface GraphQLServer {
 
 export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
   const { config, db, readDb, log, keys, inference } = deps;
-  const yoga = createYoga<{ principal: Principal | null }>({
+  const yoga = createYoga<{ principal: Principal | null; requestId: string }>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: { title: 'LowRouter GraphQL' },
@@ -50,6 +50,7 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     renderGraphiQL: () => renderGraphiqlPage(),
     landingPage: false,
     plugins: [
+      useRequestIds(),
       useParserLimits(),
       // BI tools get introspection with a key; everyone gets depth, cost and page-size limits.
       useIntrospectionForAuthenticated(),
@@ -69,7 +70,7 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
       const limited = await limitRequestBody(request, config.maxBodyBytes);
       if (limited instanceof Response) return limited;
       const requestId = newRequestId();
-      const response = await graphqlRequestId.run(requestId, () => yoga.fetch(limited, { principal }));
+      const response = await yoga.fetch(limited, { principal, requestId });
       response.headers.set('x-lowrouter-request-id', requestId);
       if (response.headers.get('content-type')?.startsWith('text/html')) {
         response.headers.set('content-security-policy', GRAPHIQL_CSP);
