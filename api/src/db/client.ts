@@ -255,19 +255,32 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery?.(q) } : undefined;
   if (opts.databaseUrl) {
     const url = opts.databaseUrl;
-    const client = postgres(url, {
-      max: opts.maxConnections ?? 10,
-      onnotice: () => {},
-      connection: { application_name: 'lowrouter' },
-      // postgres.js prepares its own tagged statements (`commit`, `savepoint`, the type fetch) under a
-      // name it then reuses on the connection: behind a transaction-mode pooler the next transaction
-      // may run on a server connection that never saw it ("prepared statement … does not exist").
-      prepare: opts.prepare !== false,
-    });
-    const db = drizzlePostgres(opts.prepare === false ? client : preparing(client), {
-      schema,
-      logger,
-    }) as unknown as Db;
+    /**
+     * A postgres.js pool and its drizzle handle. `ownPrepares`: whether postgres.js may prepare its own
+     * tagged statements (`commit`, `savepoint`, the type fetch) under a name it then reuses on the
+     * connection; behind a transaction-mode pooler the next transaction may run on a server connection
+     * that never saw it ("prepared statement … does not exist"), so pools through DATABASE_URL follow
+     * LOWROUTER_PG_PREPARE.
+     */
+    const pool = (
+      poolUrl: string,
+      max: number,
+      connection: Record<string, string | boolean>,
+      ownPrepares = true,
+    ) => {
+      const sql = postgres(poolUrl, { max, onnotice: () => {}, connection, prepare: ownPrepares });
+      const handle = drizzlePostgres(opts.prepare === false ? sql : preparing(sql), {
+        schema,
+        logger,
+      }) as unknown as Db;
+      return { sql, db: handle };
+    };
+    const { sql: client, db } = pool(
+      url,
+      opts.maxConnections ?? 10,
+      { application_name: 'lowrouter' },
+      opts.prepare !== false,
+    );
     const directUrl = opts.directUrl ?? url;
     const behindPooler = directUrl !== url;
     // Session state must stay on one server connection: a pooler in transaction mode hands each
@@ -280,40 +293,26 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     });
     // synchronous_commit is a session setting sent at startup, which PgBouncer 1.18 refuses as an
     // unknown startup parameter; behind a pooler this small pool connects direct instead.
-    const asyncClient = postgres(behindPooler ? directUrl : url, {
-      max: 4,
-      onnotice: () => {},
-      connection: { application_name: 'lowrouter-reserve', synchronous_commit: 'off' },
+    const { sql: asyncClient, db: asyncCommitDb } = pool(behindPooler ? directUrl : url, 4, {
+      application_name: 'lowrouter-reserve',
+      synchronous_commit: 'off',
     });
-    const asyncCommitDb = drizzlePostgres(opts.prepare === false ? asyncClient : preparing(asyncClient), {
-      schema,
-      logger,
-    }) as unknown as Db;
-    const recordClient = postgres(url, {
-      max: 1,
-      onnotice: () => {},
-      connection: { application_name: 'lowrouter-record' },
-      prepare: opts.prepare !== false,
-    });
-    const recordDb = drizzlePostgres(opts.prepare === false ? recordClient : preparing(recordClient), {
-      schema,
-      logger,
-    }) as unknown as Db;
+    const { sql: recordClient, db: recordDb } = pool(
+      url,
+      1,
+      { application_name: 'lowrouter-record' },
+      opts.prepare !== false,
+    );
     // Reads that may lag: their own pool on the replica, every session read-only so the handle can
     // never write, even when the URL names a primary.
-    const readClient = opts.readDatabaseUrl
-      ? postgres(opts.readDatabaseUrl, {
-          max: opts.maxConnections ?? 10,
-          onnotice: () => {},
-          connection: { application_name: 'lowrouter-read', default_transaction_read_only: true },
+    const reads = opts.readDatabaseUrl
+      ? pool(opts.readDatabaseUrl, opts.maxConnections ?? 10, {
+          application_name: 'lowrouter-read',
+          default_transaction_read_only: true,
         })
       : undefined;
-    const readDb = readClient
-      ? (drizzlePostgres(opts.prepare === false ? readClient : preparing(readClient), {
-          schema,
-          logger,
-        }) as unknown as Db)
-      : db;
+    const readClient = reads?.sql;
+    const readDb = reads?.db ?? db;
     let lease: Awaited<ReturnType<typeof direct.reserve>> | undefined;
     const lockKey = (nodeId: string) => `lowrouter-node:${nodeId}`;
     const listeners = new Set<{ close(): Promise<void> }>();
