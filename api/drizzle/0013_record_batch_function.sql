@@ -1,7 +1,7 @@
 -- record_batch: the durable record of a batch of finished requests (request rows, ledger debits,
 -- reservation releases, lease shrinks, daily and hourly rollups) as ONE statement inside a plpgsql
 -- function, so that its parse and plan are kept for the session instead of redone at every batch
--- (api/src/db/queries/credit.ts, recordBatchBody, is the source of this text; a test checks they match).
+-- (api/src/db/queries/credit.ts, RECORD_BATCH_FUNCTION, is the source of this text; a test checks they match).
 -- Runs on PostgreSQL and on PGlite.
 CREATE OR REPLACE FUNCTION "record_batch"(
   p_rows jsonb, p_debits boolean, p_releases jsonb, p_shrinks jsonb, p_rollups jsonb, p_hourly jsonb,

@@ -43,42 +43,39 @@ const ROLLUP_SUMS = sums('usage_daily');
 const HOURLY_SUMS = sums('usage_hourly');
 
 /**
- * One batch of finished requests, in ONE statement (atomic by itself, one round trip):
- *   request rows (every column, snake_case; charge_micro is what is debited), whether to debit them
- *   (false when the caller wrote the ledger row itself), ids of exact reservations to release, lease
- *   holds to shrink [{lease_id, amount}] (one entry per lease), usage_daily increments pre-aggregated
- *   per rollup key, and usage_hourly increments pre-aggregated per hourly key.
- * Debits are derived from the rows; reserved_micro drops by what was actually released or shrunk.
+ * The `record_batch` function (migration 0013): one batch of finished requests, in ONE statement
+ * (atomic by itself, one round trip). Its parameters: request rows (every column, snake_case;
+ * charge_micro is what is debited), whether to debit them (false when the caller wrote the ledger row
+ * itself), ids of exact reservations to release, lease holds to shrink [{lease_id, amount}] (one entry
+ * per lease), usage_daily increments pre-aggregated per rollup key, and usage_hourly increments
+ * pre-aggregated per hourly key. Debits are derived from the rows; reserved_micro drops by what was
+ * actually released or shrunk.
  *
- * The statement is the body of the plpgsql function `record_batch` (migration 0013), which the hot
- * path calls (recordBatchSql): plpgsql keeps a statement's parse and plan for the session, so the
- * eight-part statement is parsed and planned once per connection instead of at every batch. That is
- * what it cost on PGlite, which has no named prepared statements through its query API: 2.6-3.9 ms
- * per single-row batch as a statement, 1.1-1.2 ms prepared. record-batch-function.test.ts checks that
- * the migration holds exactly this text: a change here needs a new migration replacing the function.
+ * The hot path calls the function (recordBatchSql) rather than sending the statement: plpgsql keeps a
+ * statement's parse and plan for the session, so the eight-part statement is parsed and planned once
+ * per connection instead of at every batch. That is what it cost on PGlite, which has no named
+ * prepared statements through its query API: 2.6-3.9 ms per single-row batch as a statement, 1.1-1.2
+ * ms prepared. record-batch-function.test.ts checks that the migration holds exactly this text: a
+ * change here needs a new migration replacing the function.
  */
-export function recordBatchBody(p: {
-  rows: string;
-  debits: string;
-  releases: string;
-  shrinks: string;
-  rollups: string;
-  hourly: string;
-  into: string;
-}): string {
-  return `with rows as (select * from jsonb_populate_recordset(null::requests, ${p.rows})),
+export const RECORD_BATCH_FUNCTION = `CREATE OR REPLACE FUNCTION "record_batch"(
+  p_rows jsonb, p_debits boolean, p_releases jsonb, p_shrinks jsonb, p_rollups jsonb, p_hourly jsonb,
+  OUT orgs integer, OUT leases integer
+) LANGUAGE plpgsql AS $$
+BEGIN
+  with rows as (select * from jsonb_populate_recordset(null::requests, p_rows)),
   req as (insert into requests select * from rows),
   led as (
     insert into credit_ledger (org_id, kind, amount_micro, request_id, actor_key_id)
-    select org_id, 'usage', -charge_micro, id, api_key_id from rows where charge_micro > 0 and ${p.debits}
+    select org_id, 'usage', -charge_micro, id, api_key_id from rows where charge_micro > 0 and p_debits
   ),
   rel as (
-    delete from credit_reservations r using jsonb_array_elements_text(${p.releases}) x(id)
+    delete from credit_reservations r using jsonb_array_elements_text(p_releases) x(id)
     where r.request_id = x.id returning r.org_id, r.amount_micro
   ),
   shr as (
     update credit_reservations r set amount_micro = r.amount_micro - x.amount
-    from jsonb_to_recordset(${p.shrinks}) as x(lease_id text, amount bigint)
+    from jsonb_to_recordset(p_shrinks) as x(lease_id text, amount bigint)
     where r.request_id = x.lease_id returning r.org_id, x.amount as amount_micro
   ),
   org as (
@@ -90,35 +87,18 @@ export function recordBatchBody(p: {
     returning o.id
   ),
   roll as (
-    insert into usage_daily select * from jsonb_populate_recordset(null::usage_daily, ${p.rollups})
+    insert into usage_daily select * from jsonb_populate_recordset(null::usage_daily, p_rollups)
     on conflict (${ROLLUP_KEY}) do update set ${ROLLUP_SUMS}
   ),
   rollh as (
-    insert into usage_hourly select * from jsonb_populate_recordset(null::usage_hourly, ${p.hourly})
+    insert into usage_hourly select * from jsonb_populate_recordset(null::usage_hourly, p_hourly)
     on conflict (${HOURLY_KEY}) do update set ${HOURLY_SUMS}
   )
-  select (select count(*) from org)::int, (select count(*) from shr)::int${p.into}`;
-}
-
-/** The migration's `record_batch` function: recordBatchBody over its parameters. */
-export const RECORD_BATCH_FUNCTION = `CREATE OR REPLACE FUNCTION "record_batch"(
-  p_rows jsonb, p_debits boolean, p_releases jsonb, p_shrinks jsonb, p_rollups jsonb, p_hourly jsonb,
-  OUT orgs integer, OUT leases integer
-) LANGUAGE plpgsql AS $$
-BEGIN
-  ${recordBatchBody({
-    rows: 'p_rows',
-    debits: 'p_debits',
-    releases: 'p_releases',
-    shrinks: 'p_shrinks',
-    rollups: 'p_rollups',
-    hourly: 'p_hourly',
-    into: ' INTO orgs, leases',
-  })};
+  select (select count(*) from org)::int, (select count(*) from shr)::int INTO orgs, leases;
 END
 $$;`;
 
-/** A batch through `record_batch`: arguments as in recordBatchBody, one jsonb parameter each. */
+/** A batch through `record_batch`: arguments as in RECORD_BATCH_FUNCTION, one parameter each. */
 export const recordBatchSql = statement<
   [rows: string, debits: boolean, releases: string, shrinks: string, rollups: string, hourly: string]
 >([
