@@ -6,8 +6,7 @@
 import { testDrivers } from '@lowrouter/api/db/testing';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
-import { fakeProviderEnv } from './helpers/gateway-with-fakes';
+import { closeFakes, fakeProviderEnv, startFakes } from './helpers/gateway-with-fakes';
 import { multiNodeEnv } from './helpers/multi-node-env';
 import { prepareDb } from './helpers/prepare-db';
 import { spawnGateway } from './helpers/spawn-gateway';
@@ -19,18 +18,8 @@ describe.each(testDrivers())('a kill -9 mid-load on %s', (driver) => {
   });
 
   it('loses no record, double-charges nothing and leaks no reservation', async () => {
-    const protocols = ['openai', 'anthropic', 'mistral', 'gemini'] as const;
-    const fakes = Object.fromEntries(
-      await Promise.all(
-        protocols.map(async (p) => [
-          p,
-          await startFakeUpstream({ protocol: p, scenario: { synthetic: true, latencyMs: 150 } }),
-        ]),
-      ),
-    ) as Record<(typeof protocols)[number], FakeUpstream>;
-    cleanups.push(async () => {
-      await Promise.all(Object.values(fakes).map((f) => f.close()));
-    });
+    const fakes = await startFakes({ synthetic: true, latencyMs: 150 });
+    cleanups.push(() => closeFakes(fakes));
     // Before the first start: schema, catalog, bootstrap key, credit.
     const prepared = await prepareDb(driver, 10_000_000);
     cleanups.push(prepared.drop);

@@ -7,8 +7,7 @@
  */
 import { describeOnPostgres } from './helpers/postgres-only';
 import { afterAll, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
-import { fakeProviderEnv } from './helpers/gateway-with-fakes';
+import { closeFakes, fakeProviderEnv, startFakes } from './helpers/gateway-with-fakes';
 import { prepareDb } from './helpers/prepare-db';
 import { type SpawnedGateway, spawnGateway } from './helpers/spawn-gateway';
 
@@ -25,15 +24,8 @@ describeOnPostgres('circuits shared by two gateways on postgres', () => {
   });
 
   it('a circuit opened on node A stops node B from calling the failing upstream within a second', async () => {
-    const protocols = ['openai', 'anthropic', 'mistral', 'gemini'] as const;
-    const fakes = Object.fromEntries(
-      await Promise.all(
-        protocols.map(async (p) => [p, await startFakeUpstream({ protocol: p, scenario: 'synthetic' })]),
-      ),
-    ) as Record<(typeof protocols)[number], FakeUpstream>;
-    cleanups.push(async () => {
-      await Promise.all(Object.values(fakes).map((f) => f.close()));
-    });
+    const fakes = await startFakes();
+    cleanups.push(() => closeFakes(fakes));
     const prepared = await prepareDb(driver, 100_000_000);
     cleanups.push(prepared.drop);
     const env = { ...prepared.env, ...fakeProviderEnv(fakes), LOWROUTER_WORKERS: '1' };

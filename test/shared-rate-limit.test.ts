@@ -11,8 +11,7 @@
 import { testDrivers } from '@lowrouter/api/db/testing';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
-import { fakeProviderEnv } from './helpers/gateway-with-fakes';
+import { closeFakes, fakeProviderEnv, startFakes } from './helpers/gateway-with-fakes';
 import { prepareDb } from './helpers/prepare-db';
 import { spawnGateway } from './helpers/spawn-gateway';
 
@@ -28,18 +27,8 @@ describe.each(testDrivers())('a per-key rate limit over every gateway process on
   });
 
   it('admits at most the limit per aligned minute, and refuses the rest with 429 and retry-after', async () => {
-    const protocols = ['openai', 'anthropic', 'mistral', 'gemini'] as const;
-    const fakes = Object.fromEntries(
-      await Promise.all(
-        protocols.map(async (p) => [
-          p,
-          await startFakeUpstream({ protocol: p, scenario: { synthetic: true, latencyMs: 50 } }),
-        ]),
-      ),
-    ) as Record<(typeof protocols)[number], FakeUpstream>;
-    cleanups.push(async () => {
-      await Promise.all(Object.values(fakes).map((f) => f.close()));
-    });
+    const fakes = await startFakes({ synthetic: true, latencyMs: 50 });
+    cleanups.push(() => closeFakes(fakes));
     const prepared = await prepareDb(driver, 100_000_000);
     cleanups.push(prepared.drop);
     if (driver === 'postgres') {

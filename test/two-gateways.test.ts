@@ -10,8 +10,7 @@ import { grantCredit } from '@lowrouter/api/billing/ledger';
 import { testDrivers } from '@lowrouter/api/db/testing';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from './fake-upstream/server';
-import { fakeProviderEnv } from './helpers/gateway-with-fakes';
+import { closeFakes, fakeProviderEnv, startFakes } from './helpers/gateway-with-fakes';
 import { multiNodeEnv } from './helpers/multi-node-env';
 import { prepareDb } from './helpers/prepare-db';
 import { spawnGateway } from './helpers/spawn-gateway';
@@ -26,18 +25,8 @@ describe.each(testDrivers())('200 concurrent requests over every gateway process
   });
 
   it('never overdraws, records each success once, and releases every lease at shutdown', async () => {
-    const protocols = ['openai', 'anthropic', 'mistral', 'gemini'] as const;
-    const fakes = Object.fromEntries(
-      await Promise.all(
-        protocols.map(async (p) => [
-          p,
-          await startFakeUpstream({ protocol: p, scenario: { synthetic: true, latencyMs: 400 } }),
-        ]),
-      ),
-    ) as Record<(typeof protocols)[number], FakeUpstream>;
-    cleanups.push(async () => {
-      await Promise.all(Object.values(fakes).map((f) => f.close()));
-    });
+    const fakes = await startFakes({ synthetic: true, latencyMs: 400 });
+    cleanups.push(() => closeFakes(fakes));
     const prepared = await prepareDb(driver, 0);
     cleanups.push(prepared.drop);
     // PGlite is one process per data directory: the test's own handle is closed while gateways run.

@@ -42,18 +42,25 @@ export function fakeProviderEnv(fakes: Record<FakeProtocol, FakeUpstream>): Reco
   };
 }
 
+/** One fake upstream per wire protocol, all answering `scenario` (default: synthetic answers). */
+export async function startFakes(
+  scenario: Parameters<typeof startFakeUpstream>[0]['scenario'] = 'synthetic',
+): Promise<Record<FakeProtocol, FakeUpstream>> {
+  const protocols: FakeProtocol[] = ['openai', 'anthropic', 'mistral', 'gemini'];
+  const list = await Promise.all(protocols.map((protocol) => startFakeUpstream({ protocol, scenario })));
+  return Object.fromEntries(protocols.map((p, i) => [p, list[i]!])) as Record<FakeProtocol, FakeUpstream>;
+}
+
+/** Closes every fake startFakes started. */
+export async function closeFakes(fakes: Record<FakeProtocol, FakeUpstream>): Promise<void> {
+  await Promise.all(Object.values(fakes).map((f) => f.close()));
+}
+
 export async function startGatewayWithFakes(
   driver: Driver,
   opts: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string } = {},
 ): Promise<GatewayWithFakes> {
-  const protocols: FakeProtocol[] = ['openai', 'anthropic', 'mistral', 'gemini'];
-  const list = await Promise.all(
-    protocols.map((protocol) => startFakeUpstream({ protocol, scenario: 'synthetic' })),
-  );
-  const fakes = Object.fromEntries(protocols.map((p, i) => [p, list[i]!])) as Record<
-    FakeProtocol,
-    FakeUpstream
-  >;
+  const fakes = await startFakes();
   let drop: (() => Promise<void>) | undefined;
   let databaseUrl = opts.databaseUrl;
   if (driver === 'postgres' && !databaseUrl) {
@@ -93,7 +100,7 @@ export async function startGatewayWithFakes(
     },
     async close() {
       await gateway.close();
-      await Promise.all(list.map((f) => f.close()));
+      await closeFakes(fakes);
       await drop?.();
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
