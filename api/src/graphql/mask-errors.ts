@@ -57,7 +57,7 @@ export function useRequestIds(): Plugin<RequestIdContext> {
 }
 
 /** The request id noted on `error` (or on the error it wraps), if any. */
-export function requestIdOfError(error: unknown): string | undefined {
+function requestIdOfError(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
   return (
     requestIdOf.get(error) ??
