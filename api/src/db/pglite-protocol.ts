@@ -34,6 +34,8 @@ export type Hello = { ready: true } | { ready: false; error: WireError };
 export interface WorkerInit {
   /** PGlite data directory, or undefined for an in-memory database. */
   dataDir: string | undefined;
+  /** Create the database in dataDir, close it and end (the worker's own child, see pglite-worker.mjs). */
+  createOnly?: boolean;
 }
 
 export function toWireError(err: unknown): WireError {

@@ -25,6 +25,13 @@ describe('PGlite behind its worker thread', () => {
   });
   afterAll(() => h.close());
 
+  it('starts with 32 MB of shared buffers, inside the initial wasm memory, and its other defaults', async () => {
+    const [buffers] = await h.exec('show shared_buffers');
+    expect(buffers).toEqual({ shared_buffers: '32MB' });
+    const [path] = await h.exec('show search_path'); // one of PGlite's own start parameters, kept
+    expect(path).toEqual({ search_path: 'public' });
+  });
+
   it('keeps the event loop turning while a long statement runs', async () => {
     const long = h.exec('select count(*) as n from generate_series(1, 3000000)');
     // In-thread PGlite runs the statement in one synchronous stretch: a handful of turns at most.

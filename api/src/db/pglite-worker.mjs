@@ -12,15 +12,35 @@
  * (tsx's does not reach workers), and this file runs unchanged from source (tests, `pnpm lowrouter`)
  * and from the compiled build (`pnpm start`). It imports only PGlite and node: builtins.
  */
-import { mkdirSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync, mkdirSync } from 'node:fs';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
 /** @typedef {import('./pglite-protocol').Request} Request */
 /** @typedef {import('@electric-sql/pglite').Transaction} Transaction */
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-const { dataDir } = /** @type {import('./pglite-protocol').WorkerInit} */ (workerData);
+const { dataDir, createOnly } = /** @type {import('./pglite-protocol').WorkerInit} */ (workerData);
+
+/**
+ * PostgreSQL's default 128 MB of shared buffers does not fit PGlite's initial 128 MB of wasm memory:
+ * the memory grows to 188 MB at start and the process holds 251 MB before any statement. With 32 MB
+ * it stays in the initial memory: 146 MB. Reads past the buffers come from the OS page cache.
+ */
+const SHARED_BUFFERS = '32MB';
+
+/**
+ * PGlite's own start parameters (single-user mode and its other settings),
+ * which an explicit `startParams` replaces rather than extends.
+ * @returns {string[]}
+ */
+function defaultStartParams() {
+  const params = /** @type {{ defaultStartParams?: unknown }} */ (/** @type {unknown} */ (PGlite))
+    .defaultStartParams;
+  if (!Array.isArray(params) || !params.includes('--single'))
+    throw new Error('this PGlite version has no PGlite.defaultStartParams to extend');
+  return params;
+}
 
 /** Thrown inside a parked transaction to make PGlite roll it back. */
 const ROLLBACK = Symbol('rollback');
@@ -49,13 +69,47 @@ function queryOptions(o) {
   return { rowMode: o.rowMode, parsers };
 }
 
+/** @param {string | undefined} pgdata */
+const open = (pgdata) =>
+  new PGlite({
+    dataDir: pgdata,
+    startParams: [...defaultStartParams(), '-c', `shared_buffers=${SHARED_BUFFERS}`],
+  });
+
+/**
+ * Creates the database in a thread of its own that then ends. Creating one (initdb) leaves the
+ * thread holding its memory: 555 MB of RSS after a collection, against 141 MB for the same database
+ * opened by a thread that did not create it.
+ * @param {string} dir
+ * @returns {Promise<void>}
+ */
+function createInThread(dir) {
+  return new Promise((resolve, reject) => {
+    const child = new Worker(new URL(import.meta.url), { workerData: { dataDir: dir, createOnly: true } });
+    child.once('message', (/** @type {import('./pglite-protocol').Hello} */ msg) => {
+      if (!msg.ready) reject(Object.assign(new Error(msg.error.message), msg.error.fields));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`creating the database failed (${code})`)),
+    );
+  });
+}
+
 async function main() {
   /** @type {PGlite} */
   let pg;
   try {
+    const pgdata = dataDir ? `${dataDir.replace(/\/$/, '')}/pgdata` : undefined;
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    pg = new PGlite(dataDir ? `${dataDir.replace(/\/$/, '')}/pgdata` : undefined);
+    if (pgdata && !createOnly && !existsSync(`${pgdata}/PG_VERSION`)) await createInThread(dataDir ?? '');
+    pg = open(pgdata);
     await pg.waitReady;
+    if (createOnly) {
+      await pg.close();
+      port.postMessage({ ready: true });
+      return;
+    }
   } catch (err) {
     port.postMessage({ ready: false, error: toWireError(err) });
     return;
