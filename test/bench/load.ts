@@ -101,11 +101,19 @@ async function sanityCheck(name: string, target: Target): Promise<void> {
   }
 }
 
+/** CPU time of what shares the load CPU: this process (the load generator) and the fake upstream. */
+function loadCpuMs(fakePid: number): number | null {
+  const self = cpuMs(process.pid);
+  const fake = cpuMs(fakePid);
+  return self !== null && fake !== null ? self + fake : null;
+}
+
 async function measure(
   gw: GatewayUnderTest,
   direct: Target,
   o: Options,
   window: { fromUs: number; toUs: number },
+  fakePid: number,
 ): Promise<GatewayResult> {
   await sanityCheck(gw.name, gw.target);
   await closedLoop(gw.target, 16, o.warmupMs); // JIT, pools and caches warm; not counted
@@ -124,12 +132,15 @@ async function measure(
     const rss = sampleRss(gw.pid);
     const cpu0 = cpuMs(gw.pid);
     const pg0 = gw.name.includes('PostgreSQL') ? commCpuMs('postgres') : undefined;
+    const load0 = loadCpuMs(fakePid);
     const timer = gw.openCircuits ? setInterval(() => void poll(), 1000) : undefined;
     const level = await closedLoop(gw.target, c, c === LONG ? o.longMs : o.levelMs);
     clearInterval(timer);
     result.peakRss[c] = rss.stop();
     const cpu1 = cpuMs(gw.pid);
+    const load1 = loadCpuMs(fakePid);
     const cpu: LevelCpu = {
+      loadMs: load0 !== null && load1 !== null ? load1 - load0 : null,
       gatewayMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
       postgresMs: pg0 !== undefined ? commCpuMs('postgres') - pg0 : undefined,
     };
@@ -206,7 +217,7 @@ export async function run(args: string[]): Promise<void> {
             ? await startPortkey(fakeBase, say)
             : await startLowRouter(side, fakeBase, { cpuProfDir: profDir });
         say(`\n${gw.name}: pid ${gw.pid} at ${gw.target.origin}`);
-        results.push(await measure(gw, direct, o, window));
+        results.push(await measure(gw, direct, o, window, fake.pid));
       } catch (err) {
         failures.push(`${side}: ${err instanceof Error ? err.message : String(err)}`);
         say(`${side} FAILED: ${err instanceof Error ? err.message : String(err)}`);

@@ -229,7 +229,7 @@ export function freePort(): Promise<number> {
  * The zero-latency fake OpenAI upstream (fake-upstream-main.ts) as a process of its own on LOAD_CPU,
  * beside the load generator. `stop` ends it; it is also ended if it never says where it listens.
  */
-export async function startBenchUpstream(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+export async function startBenchUpstream(): Promise<{ baseUrl: string; pid: number; stop: () => Promise<void> }> {
   const fake = spawnPinned(
     LOAD_CPU,
     process.execPath,
@@ -241,7 +241,7 @@ export async function startBenchUpstream(): Promise<{ baseUrl: string; stop: () 
   );
   try {
     const [, baseUrl] = await waitForOutput(fake, /FAKE_UPSTREAM (\S+)/, 60_000);
-    return { baseUrl: baseUrl!, stop: () => stopGroup(fake) };
+    return { baseUrl: baseUrl!, pid: fake.pid, stop: () => stopGroup(fake) };
   } catch (err) {
     await stopGroup(fake);
     throw err;

@@ -30,6 +30,9 @@ describe('load report', () => {
       '\n    CPU/request: gateway 2.50 ms (50% of a core), PostgreSQL 0.20 ms',
     );
     expect(cpuText(r, { gatewayMs: 1900 })).toBe('\n    CPU/request: gateway 4.75 ms (95% of a core)');
+    expect(cpuText(r, { gatewayMs: 1900, loadMs: 120 })).toBe(
+      '\n    CPU/request: gateway 4.75 ms (95% of a core); load generator + fake upstream 0.30 ms',
+    );
     expect(cpuText(r, { gatewayMs: null })).toBe('');
     expect(cpuText(level(16, []), { gatewayMs: 10 })).toContain('gateway n/a ms');
   });

@@ -44,17 +44,23 @@ export const hardErrors = (r: LevelResult) =>
 export interface LevelCpu {
   gatewayMs: number | null;
   postgresMs?: number;
+  /** The load generator (this process) and the fake upstream together: what shares the load CPU. */
+  loadMs?: number | null;
 }
 
 const perRequest = (cpuMs: number, r: LevelResult) => (r.ok ? (cpuMs / r.ok).toFixed(2) : 'n/a');
 
-/** `CPU/request: gateway 0.71 ms (96% of a core), PostgreSQL 0.12 ms`, or '' when not measured. */
+/**
+ * `CPU/request: gateway 0.71 ms (96% of a core), PostgreSQL 0.12 ms; load generator + fake upstream
+ * 0.20 ms`, or '' when not measured.
+ */
 export function cpuText(r: LevelResult, cpu?: LevelCpu): string {
   if (!cpu || cpu.gatewayMs === null) return '';
   const busy = ((cpu.gatewayMs / r.durationMs) * 100).toFixed(0);
   return (
     `\n    CPU/request: gateway ${perRequest(cpu.gatewayMs, r)} ms (${busy}% of a core)` +
-    (cpu.postgresMs !== undefined ? `, PostgreSQL ${perRequest(cpu.postgresMs, r)} ms` : '')
+    (cpu.postgresMs !== undefined ? `, PostgreSQL ${perRequest(cpu.postgresMs, r)} ms` : '') +
+    (cpu.loadMs != null ? `; load generator + fake upstream ${perRequest(cpu.loadMs, r)} ms` : '')
   );
 }
 
