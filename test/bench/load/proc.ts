@@ -229,7 +229,11 @@ export function freePort(): Promise<number> {
  * The zero-latency fake OpenAI upstream (fake-upstream-main.ts) as a process of its own on LOAD_CPU,
  * beside the load generator. `stop` ends it; it is also ended if it never says where it listens.
  */
-export async function startBenchUpstream(): Promise<{ baseUrl: string; pid: number; stop: () => Promise<void> }> {
+export async function startBenchUpstream(): Promise<{
+  baseUrl: string;
+  pid: number;
+  stop: () => Promise<void>;
+}> {
   const fake = spawnPinned(
     LOAD_CPU,
     process.execPath,
