@@ -38,15 +38,6 @@ export interface WorkerInit {
   createOnly?: boolean;
 }
 
-export function toWireError(err: unknown): WireError {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
-  const fields: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(err)) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
-  }
-  return { name: err.name, message: err.message, stack: err.stack, fields };
-}
-
 /** Rebuilds the error on this side, with the database's fields (`code`, `detail`, …) as properties. */
 export function fromWireError(w: WireError): Error {
   const err = Object.assign(new Error(w.message), w.fields);

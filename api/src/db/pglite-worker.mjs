@@ -46,8 +46,9 @@ function defaultStartParams() {
 const ROLLBACK = Symbol('rollback');
 
 /**
- * The same shape as pglite-protocol.ts `toWireError`: name, message, stack, primitive fields.
+ * An error as pglite-protocol.ts `WireError` carries it: name, message, stack, primitive fields.
  * @param {unknown} err
+ * @returns {import('./pglite-protocol').WireError}
  */
 function toWireError(err) {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
@@ -57,6 +58,18 @@ function toWireError(err) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
   }
   return { name: err.name, message: err.message, stack: err.stack, fields };
+}
+
+/**
+ * The same as pglite-protocol.ts `fromWireError`: the child's error with its name, stack and fields,
+ * which toWireError then carries on to the main thread.
+ * @param {import('./pglite-protocol').WireError} w
+ */
+function fromWireError(w) {
+  const err = Object.assign(new Error(w.message), w.fields);
+  err.name = w.name;
+  if (w.stack) err.stack = w.stack;
+  return err;
 }
 
 /** @param {string} v */
@@ -87,7 +100,7 @@ function createInThread(dir) {
   return new Promise((resolve, reject) => {
     const child = new Worker(new URL(import.meta.url), { workerData: { dataDir: dir, createOnly: true } });
     child.once('message', (/** @type {import('./pglite-protocol').Hello} */ msg) => {
-      if (!msg.ready) reject(Object.assign(new Error(msg.error.message), msg.error.fields));
+      if (!msg.ready) reject(fromWireError(msg.error));
     });
     child.once('error', reject);
     child.once('exit', (code) =>
@@ -101,8 +114,10 @@ async function main() {
   let pg;
   try {
     const pgdata = dataDir ? `${dataDir.replace(/\/$/, '')}/pgdata` : undefined;
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
-    if (pgdata && !createOnly && !existsSync(`${pgdata}/PG_VERSION`)) await createInThread(dataDir ?? '');
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      if (!createOnly && !existsSync(`${pgdata}/PG_VERSION`)) await createInThread(dataDir);
+    }
     pg = open(pgdata);
     await pg.waitReady;
     if (createOnly) {
