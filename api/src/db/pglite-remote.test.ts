@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbHandle, openDb, resultRows } from './client';
@@ -86,5 +89,23 @@ describe('PGlite behind its worker thread', () => {
     expect(rows).toEqual([
       { big: 9007199254740993n, at: '2026-01-02 03:04:05+00', xs: [1, 2], b: new Uint8Array([1, 2]) },
     ]);
+  });
+});
+
+describe('PGlite on a directory it cannot use', () => {
+  it('refuses to open, and the error says what the file system reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lowrouter-pglite-bad-'));
+    writeFileSync(join(dir, 'pgdata'), 'not a directory');
+    try {
+      const err = await openDb({ dataDir: dir }).then(
+        () => undefined,
+        (e: unknown) => e as Error & { errno?: unknown },
+      );
+      expect(err?.name).toBe('ErrnoError');
+      expect(err?.message).toMatch(/^ErrnoError \{.*"errno":\d+/);
+      expect(typeof err?.errno).toBe('number');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

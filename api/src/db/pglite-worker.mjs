@@ -51,13 +51,21 @@ const ROLLBACK = Symbol('rollback');
  * @returns {import('./pglite-protocol').WireError}
  */
 function toWireError(err) {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
   /** @type {Record<string, string | number | boolean>} */
   const fields = {};
-  for (const [k, v] of Object.entries(err)) {
+  for (const [k, v] of Object.entries(err !== null && typeof err === 'object' ? err : {})) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
   }
-  return { name: err.name, message: err.message, stack: err.stack, fields };
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack, fields };
+  // PGlite's file system throws plain objects, e.g. { name: 'ErrnoError', errno: 54 }: say what they hold.
+  const name = typeof fields.name === 'string' ? fields.name : 'Error';
+  const message =
+    typeof fields.message === 'string'
+      ? fields.message
+      : Object.keys(fields).length
+        ? `${name} ${JSON.stringify(fields)}`
+        : String(err);
+  return { name, message, fields };
 }
 
 /**
