@@ -371,7 +371,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       },
     };
   }
-  // PGlite runs in a worker thread (pglite-worker.ts): statements never block this event loop.
+  // PGlite runs in a worker thread (pglite-worker.mjs): statements never block this event loop.
   const dir = opts.dataDir ?? '.lowrouter';
   // One process per directory: a second one is refused here, before PGlite reads a single file.
   const lock = dir === 'memory://' ? undefined : await lockDataDir(dir);

@@ -1,5 +1,5 @@
 /**
- * Messages between the main thread (pglite-remote.ts) and the PGlite worker (pglite-worker.ts).
+ * Messages between the main thread (pglite-remote.ts) and the PGlite worker (pglite-worker.mjs).
  * Everything crosses by structured clone: rows keep Dates, bigints and byte arrays; functions do not
  * cross, so query options carry the type OIDs to leave unparsed instead of parser functions.
  */

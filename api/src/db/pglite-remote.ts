@@ -1,6 +1,6 @@
 /**
  * The main thread's side of the PGlite worker: an object with the part of PGlite's interface that
- * drizzle's PGlite driver uses (`query`, `transaction`), forwarding each call to pglite-worker.ts.
+ * drizzle's PGlite driver uses (`query`, `transaction`), forwarding each call to pglite-worker.mjs.
  * Results come back as PGlite returns them, so `drizzle-orm/pglite` and every caller of `Db` work
  * unchanged; only the wasm runs elsewhere.
  *
